@@ -1,0 +1,211 @@
+// YAML→JSON with bounds. Scalars resolve as kubectl's YAML reader does (YAML 1.1 booleans yes/no/on/off,
+// 0x and 0o integers), quoted scalars always stay strings, and map keys stay the text that was written.
+#include "clusters/yaml_json.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+#include <sstream>
+
+namespace kc {
+namespace {
+
+SourceLocation toLocation(const YAML::Mark& mark) {
+    if (mark.is_null()) return {};
+    return {mark.line + 1, mark.column + 1};
+}
+
+bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
+    for (const char* o : options)
+        if (s == o) return true;
+    return false;
+}
+
+// Resolves a plain (unquoted, untagged) scalar the way YAML 1.1 readers in the Kubernetes tool chain do.
+Json resolvePlainScalar(const std::string& s) {
+    if (s.empty() || oneOf(s, {"~", "null", "Null", "NULL"})) return nullptr;
+    if (oneOf(s, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})) return true;
+    if (oneOf(s, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"})) return false;
+
+    static const std::regex decimal(R"([-+]?(0|[1-9][0-9]*))");
+    static const std::regex hex(R"(0x[0-9a-fA-F]+)");
+    static const std::regex octal(R"(0o[0-7]+)");
+    static const std::regex floating(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    errno = 0;
+    if (std::regex_match(s, decimal)) {
+        long long v = std::strtoll(s.c_str(), nullptr, 10);
+        if (errno != ERANGE) return v;
+        return std::strtod(s.c_str(), nullptr);
+    }
+    if (std::regex_match(s, hex)) {
+        unsigned long long v = std::strtoull(s.c_str() + 2, nullptr, 16);
+        if (errno != ERANGE) return v;
+        return s;
+    }
+    if (std::regex_match(s, octal)) {
+        unsigned long long v = std::strtoull(s.c_str() + 2, nullptr, 8);
+        if (errno != ERANGE) return v;
+        return s;
+    }
+    if (std::regex_match(s, floating)) {
+        double v = std::strtod(s.c_str(), nullptr);
+        if (std::isfinite(v)) return v;
+    }
+    return s;
+}
+
+class Converter {
+public:
+    Converter(const std::string& source, const YamlLimits& limits, size_t& nodeCount)
+        : source_(source), limits_(limits), nodeCount_(nodeCount) {}
+
+    Result<Json> convert(const YAML::Node& node, const std::string& pointer, int depth, YamlDocument& doc) {
+        if (++nodeCount_ > limits_.maxNodes)
+            return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(node.Mark())) +
+                                                ": document expands to more than " +
+                                                std::to_string(limits_.maxNodes) +
+                                                " values (alias expansion is bounded)");
+        if (depth > limits_.maxDepth)
+            return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(node.Mark())) +
+                                                ": nesting deeper than " + std::to_string(limits_.maxDepth) +
+                                                " levels");
+        SourceLocation here = toLocation(node.Mark());
+        if (here.line > 0) doc.locations.emplace(pointer, here);
+
+        switch (node.Type()) {
+            case YAML::NodeType::Undefined:
+            case YAML::NodeType::Null: return Json(nullptr);
+            case YAML::NodeType::Scalar: return scalar(node);
+            case YAML::NodeType::Sequence: {
+                Json out = Json::array();
+                size_t index = 0;
+                for (const auto& item : node) {
+                    auto value = convert(item, pointer + "/" + std::to_string(index++), depth + 1, doc);
+                    if (!value) return value;
+                    out.push_back(std::move(*value));
+                }
+                return out;
+            }
+            case YAML::NodeType::Map: {
+                Json out = Json::object();
+                for (const auto& entry : node) {
+                    if (!entry.first.IsScalar())
+                        return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
+                                                            ": map keys must be plain text");
+                    const std::string key = entry.first.Scalar();
+                    if (key == "<<")
+                        return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
+                                                            ": merge keys (<<) are not supported");
+                    if (out.contains(key))
+                        return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
+                                                            ": duplicate key \"" + key + "\"");
+                    auto value = convert(entry.second, pointer + "/" + jsonPointerToken(key), depth + 1, doc);
+                    if (!value) return value;
+                    out[key] = std::move(*value);
+                }
+                return out;
+            }
+        }
+        return Json(nullptr);
+    }
+
+private:
+    Result<Json> scalar(const YAML::Node& node) {
+        const std::string& text = node.Scalar();
+        const std::string& tag = node.Tag();
+        if (tag == "!") return Json(text);  // quoted
+        if (tag == "?" || tag.empty()) return resolvePlainScalar(text);
+        if (tag == "tag:yaml.org,2002:str") return Json(text);
+        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+            tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+            Json v = resolvePlainScalar(text);
+            if (v.is_string())
+                return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(node.Mark())) + ": \"" + text +
+                                                    "\" does not fit its tag " + tag);
+            return v;
+        }
+        return fail(ErrorKind::Invalid,
+                    formatLocation(source_, toLocation(node.Mark())) + ": unsupported YAML tag " + tag);
+    }
+
+    const std::string& source_;
+    const YamlLimits& limits_;
+    size_t& nodeCount_;
+};
+
+}  // namespace
+
+SourceLocation YamlDocument::locate(const std::string& jsonPointer) const {
+    std::string p = jsonPointer;
+    while (true) {
+        auto it = locations.find(p);
+        if (it != locations.end()) return it->second;
+        if (p.empty()) return {};
+        auto slash = p.rfind('/');
+        p = slash == std::string::npos ? std::string() : p.substr(0, slash);
+    }
+}
+
+std::string formatLocation(const std::string& sourceName, SourceLocation location) {
+    if (location.line <= 0) return sourceName;
+    return sourceName + ":" + std::to_string(location.line) + ":" + std::to_string(location.column);
+}
+
+std::string jsonPointerToken(std::string_view token) {
+    std::string out;
+    for (char c : token) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, const std::string& sourceName,
+                                                     const YamlLimits& limits) {
+    if (text.size() > limits.maxBytes)
+        return fail(ErrorKind::Invalid, sourceName + ": " + std::to_string(text.size()) +
+                                            " bytes is more than the limit of " + std::to_string(limits.maxBytes));
+    std::vector<YAML::Node> nodes;
+    try {
+        std::stringstream in{std::string(text)};
+        nodes = YAML::LoadAll(in);
+    } catch (const YAML::Exception& e) {
+        return fail(ErrorKind::Invalid, formatLocation(sourceName, toLocation(e.mark)) + ": " + e.msg);
+    }
+    if (nodes.size() > limits.maxDocuments)
+        return fail(ErrorKind::Invalid, sourceName + ": more than " + std::to_string(limits.maxDocuments) +
+                                            " YAML documents");
+    std::vector<YamlDocument> documents;
+    size_t nodeCount = 0;
+    Converter converter(sourceName, limits, nodeCount);
+    for (const auto& node : nodes) {
+        if (node.IsNull()) continue;
+        YamlDocument doc;
+        try {
+            auto value = converter.convert(node, "", 0, doc);
+            if (!value) return fail(value.error());
+            doc.value = std::move(*value);
+        } catch (const YAML::Exception& e) {
+            return fail(ErrorKind::Invalid, formatLocation(sourceName, toLocation(e.mark)) + ": " + e.msg);
+        }
+        documents.push_back(std::move(doc));
+    }
+    return documents;
+}
+
+Result<YamlDocument> parseYamlDocument(std::string_view text, const std::string& sourceName,
+                                       const YamlLimits& limits) {
+    auto docs = parseYamlDocuments(text, sourceName, limits);
+    if (!docs) return fail(docs.error());
+    if (docs->empty()) return YamlDocument{};
+    if (docs->size() > 1)
+        return fail(ErrorKind::Invalid, sourceName + ": expected one YAML document, found " +
+                                            std::to_string(docs->size()));
+    return std::move(docs->front());
+}
+
+}  // namespace kc

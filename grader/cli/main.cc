@@ -1,0 +1,10 @@
+// kubeclass-grade: the instructor CLI. Builds the command registry and hands argv to it.
+#include <iostream>
+
+#include "grader/cli_command.h"
+
+int main(int argc, char** argv) {
+    kc::grader::CliRegistry registry;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    return registry.dispatch(args, kc::grader::CliIo{std::cout, std::cerr});
+}
