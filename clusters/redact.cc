@@ -3,9 +3,46 @@
 #include "clusters/redact.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace kc {
+namespace {
+
+bool randomRunChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=' || c == '_' || c == '-';
+}
+
+// A run of 32+ base64/hex characters that mixes digits with upper and lower case (or is all hex) reads as a
+// token or key; paths and API versions rarely mix all three, so they stay readable.
+bool looksRandom(std::string_view run) {
+    bool digit = false, upper = false, lower = false, hexOnly = true;
+    for (char c : run) {
+        digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
+        upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
+        lower |= std::islower(static_cast<unsigned char>(c)) != 0;
+        hexOnly &= std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    }
+    return (digit && upper && lower) || hexOnly;
+}
+
+std::string blankLongRandomRuns(const std::string& text) {
+    std::string out;
+    size_t i = 0;
+    while (i < text.size()) {
+        if (!randomRunChar(text[i])) {
+            out += text[i++];
+            continue;
+        }
+        size_t start = i;
+        while (i < text.size() && randomRunChar(text[i])) ++i;
+        std::string_view run(text.data() + start, i - start);
+        out += run.size() >= 32 && looksRandom(run) ? std::string(kRedacted) : std::string(run);
+    }
+    return out;
+}
+
+}  // namespace
 
 std::string redactKnownSecrets(std::string text, const std::vector<std::string>& secrets) {
     // Longest first, so a secret that contains a shorter one is blanked whole.
@@ -33,13 +70,11 @@ std::string redactTokenLike(std::string_view input) {
     static const std::regex named(
         R"re(((token|password|passwd|secret|key|data|credential)[A-Za-z0-9_-]*"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;}]+))re",
         std::regex::icase);
-    static const std::regex longRun(R"([A-Za-z0-9+/=_.-]{32,})");
     text = std::regex_replace(text, pem, mark);
     text = std::regex_replace(text, jwt, mark);
     text = std::regex_replace(text, bearer, "$1 " + mark);
     text = std::regex_replace(text, named, "$1" + mark);
-    text = std::regex_replace(text, longRun, mark);
-    return text;
+    return blankLongRandomRuns(text);
 }
 
 std::string boundedForMessage(std::string_view text, size_t maxBytes) {
