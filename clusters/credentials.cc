@@ -106,7 +106,7 @@ Result<std::shared_ptr<CredentialSource>> makeCredentialSource(const RestConfig&
     if (!config.token.empty()) return staticToken(config.token);
     if (!config.tokenFile.empty()) return tokenFileCredentials(config.tokenFile, std::move(clock));
     if (config.exec) {
-        if (auto valid = validateExecConfig(*config.exec, config.userName); !valid) return fail(valid.error());
+        if (auto valid = validateExecConfig(*config.exec, "user \"" + config.userName + "\""); !valid) return fail(valid.error());
         return execCredentials(*config.exec, config.execClusterInfo(), std::move(runner), std::move(clock));
     }
     if (!config.username.empty() || !config.password.empty())

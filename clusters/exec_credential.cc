@@ -72,7 +72,7 @@ private:
     }
 
     Result<Credentials> runPlugin() {
-        if (auto valid = validateExecConfig(exec_, "this user"); !valid) return fail(valid.error());
+        if (auto valid = validateExecConfig(exec_, "exec plugin " + exec_.command); !valid) return fail(valid.error());
         auto interactive = execInteractive(exec_, isTerminal_());
         if (!interactive) return fail(interactive.error());
 
@@ -84,6 +84,12 @@ private:
         spec.inheritStdin = *interactive;
         spec.timeout = limits_.timeout;
         spec.maxOutputBytes = limits_.maxOutputBytes;
+        if (limits_.onStderrLine) {
+            // Shown live, so scrubbed line by line like the stderr an error quotes.
+            spec.onStderrLine = [hook = limits_.onStderrLine](std::string_view line) {
+                hook(redactTokenLike(boundedForMessage(line, 1024)));
+            };
+        }
 
         auto ran = runner_->run(spec);
         if (!ran) {
@@ -124,8 +130,8 @@ private:
 
 }  // namespace
 
-Status validateExecConfig(const ExecConfig& exec, const std::string& userName) {
-    const std::string who = "user \"" + userName + "\"";
+Status validateExecConfig(const ExecConfig& exec, const std::string& owner) {
+    const std::string& who = owner;
     if (exec.command.empty())
         return fail(ErrorKind::Invalid, "command must be specified for " + who + " to use an exec authentication plugin");
     if (exec.apiVersion.empty())

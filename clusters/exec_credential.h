@@ -47,11 +47,15 @@ struct ExecLimits {
     std::chrono::milliseconds timeout{60000};
     size_t maxOutputBytes = 1024 * 1024;  // stdout and stderr each; a credential is a few KiB
     size_t maxStderrInMessage = 2048;     // how much of stderr an error shows
+    // Each stderr line as it arrives (token-looking parts blanked), e.g. to show progress; stderr is captured
+    // either way.
+    // (A prompt without a trailing newline shows only when the plugin ends the line.)
+    std::function<void(std::string_view line)> onStderrLine;
 };
 
 // Checks the stanza as client-go's validation does: command and a supported apiVersion, env names,
-// a known interactiveMode (required for v1). Messages name the user.
-Status validateExecConfig(const ExecConfig& exec, const std::string& userName);
+// a known interactiveMode (required for v1). owner names whose stanza it is in messages: `user "alice"`.
+Status validateExecConfig(const ExecConfig& exec, const std::string& owner);
 
 // Whether the plugin runs interactively (stdin passed through): Never → no; IfAvailable → when stdin is a
 // terminal; Always → yes, but an error when stdin is not a terminal.

@@ -223,6 +223,11 @@ Result<KubeconfigUser> decodeUser(const FileDecoder& d, const Json& body, const 
     KC_TRY(password, d.str(body, at, "password"));
     KC_TRY(exec, d.child(body, at, "exec", false));
     KC_TRY(authProvider, d.child(body, at, "auth-provider", false));
+    KC_TRY(as, d.str(body, at, "as"));
+    KC_TRY(asUid, d.str(body, at, "as-uid"));
+    KC_TRY(asGroups, d.stringList(body, at, "as-groups"));
+    KC_TRY(asExtra, d.child(body, at, "as-user-extra", false));
+    u.impersonates = !as.empty() || !asUid.empty() || !asGroups.empty() || (asExtra && !asExtra->empty());
     u.clientCertificate = d.resolvePath(cert);
     u.clientCertificateData = certData;
     u.clientKey = d.resolvePath(key);
@@ -412,6 +417,10 @@ Status resolveUser(const KubeconfigUser& u, RestConfig& out) {
         return fail(ErrorKind::Invalid, who + " uses auth-provider \"" + u.authProvider +
                                             "\", which kubeclass does not support; use an exec plugin instead");
     }
+    // client-go would send Impersonate-* headers; acting as someone else silently is worse than refusing.
+    if (u.impersonates)
+        return fail(ErrorKind::Invalid, who + " impersonates another identity (as/as-uid/as-groups/as-user-extra), "
+                                            "which kubeclass does not support");
     bool hasCert = !u.clientCertificate.empty() || !u.clientCertificateData.empty();
     bool hasKey = !u.clientKey.empty() || !u.clientKeyData.empty();
     if (!u.clientCertificate.empty() && !u.clientCertificateData.empty())
@@ -431,7 +440,7 @@ Status resolveUser(const KubeconfigUser& u, RestConfig& out) {
         return fail(ErrorKind::Invalid, "more than one authentication method found for " + who + "; found " +
                                             joined(methods) + ", only one is allowed");
     if (u.exec)
-        if (auto valid = validateExecConfig(*u.exec, u.name); !valid) {
+        if (auto valid = validateExecConfig(*u.exec, "user \"" + u.name + "\""); !valid) {
             Error error = valid.error();
             error.context(formatLocation(u.origin.file, u.origin.location));
             return fail(error);
@@ -446,7 +455,10 @@ Status resolveUser(const KubeconfigUser& u, RestConfig& out) {
         KC_TRY(key, readReferenced(u.clientKey, "client-key", who));
         out.clientKeyPem = key;
     }
-    // token beats tokenFile (the kubeconfig v1 rule); the file is read by the credential source when used.
+    // token beats tokenFile (the kubeconfig v1 rule). Like client-go, an unreadable tokenFile fails here; the
+    // credential source reads it again when used, so a rotated token is picked up.
+    if (u.token.empty() && !u.tokenFile.empty())
+        if (auto readable = readReferenced(u.tokenFile, "tokenFile", who); !readable) return fail(readable.error());
     out.token = u.token;
     out.tokenFile = u.token.empty() ? u.tokenFile : std::string();
     out.username = u.username;

@@ -47,6 +47,7 @@ struct KubeconfigUser {
     std::string username, password;
     std::optional<ExecConfig> exec;  // command resolved when it names a path; v1beta1 interactiveMode defaulted
     std::string authProvider;        // name of a legacy auth-provider, which kubeclass does not run
+    bool impersonates = false;       // as / as-uid / as-groups / as-user-extra set, which kubeclass does not do
 };
 
 struct KubeconfigContext {

@@ -113,26 +113,26 @@ TEST_CASE("exec validation follows client-go") {
     good.apiVersion = kV1;
     good.command = "kubelogin";
     good.interactiveMode = "Never";
-    CHECK(kc::validateExecConfig(good, "u"));
+    CHECK(kc::validateExecConfig(good, "user \"u\""));
 
     ExecConfig e = good;
     e.command.clear();
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("command must be specified for user \"u\""));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("command must be specified for user \"u\""));
     e = good;
     e.apiVersion.clear();
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("apiVersion must be specified"));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("apiVersion must be specified"));
     e = good;
     e.apiVersion = "client.authentication.k8s.io/v1alpha1";
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("is not supported"));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("is not supported"));
     e = good;
     e.env = {{"", "x"}};
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("env variable name must be specified"));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("env variable name must be specified"));
     e = good;
     e.interactiveMode.clear();
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("interactiveMode must be specified"));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("interactiveMode must be specified"));
     e = good;
     e.interactiveMode = "Sometimes";
-    CHECK_THAT(kc::validateExecConfig(e, "u").error().message, Contains("invalid interactiveMode") && Contains("Sometimes"));
+    CHECK_THAT(kc::validateExecConfig(e, "user \"u\"").error().message, Contains("invalid interactiveMode") && Contains("Sometimes"));
 }
 
 TEST_CASE("interactiveMode decides whether stdin is passed") {
@@ -494,4 +494,19 @@ TEST_CASE("paths and API versions in plugin stderr stay readable") {
     std::string text = "cannot open /home/student/.config/course-login/credentials-cache.json for "
                        "client.authentication.k8s.io/v1beta1";
     CHECK(kc::redactTokenLike(text) == text);
+}
+
+TEST_CASE("plugin stderr lines can be shown as they arrive") {
+    ExecConfig exec;
+    exec.apiVersion = kV1;
+    exec.command = plugin("failing-plugin.sh");
+    exec.interactiveMode = "Never";
+    std::vector<std::string> lines;
+    kc::ExecLimits limits;
+    limits.onStderrLine = [&lines](std::string_view line) { lines.emplace_back(line); };
+    auto creds = source(exec, std::make_shared<FakeClock>(), {}, false, limits)->current();
+    REQUIRE_FALSE(creds);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == "login failed: the session for alice has expired");
+    CHECK_THAT(lines[1], Contains("debug: using") && !Contains("LeakedStderrToken-77aa31"));
 }

@@ -728,7 +728,7 @@ TEST_CASE("unknown fields are tolerated as client-go ignores them") {
     std::string cfg = dir.write("config",
                                 "apiVersion: v1\nkind: Config\nfuture-field: {a: 1}\n"
                                 "clusters:\n- name: c\n  extra: 1\n  cluster:\n    server: https://x\n    shiny-new-option: true\n"
-                                "users:\n- name: u\n  user:\n    as: someone\n    as-groups: [a]\n"
+                                "users:\n- name: u\n  user:\n    future-auth: {x: 1}\n"
                                 "contexts:\n- name: ctx\n  context: {cluster: c, user: u, extensions: []}\n");
     auto rest = loadRestConfig(explicitFile(cfg), "ctx");
     REQUIRE(rest);
@@ -855,4 +855,36 @@ TEST_CASE("base64 rejects bad characters and bad padding") {
     CHECK_FALSE(kc::base64Decode("Zg===="));    // too much padding
     CHECK_FALSE(kc::base64Decode("Zg==Zm9v"));  // data after padding
     CHECK_FALSE(kc::base64Decode("Zm9v-_"));    // URL alphabet is not the standard one
+}
+
+// ---- what kubeclass refuses rather than half-does ----------------------------------------------------------
+
+TEST_CASE("a user that impersonates someone else is refused rather than silently ignored") {
+    TempDir dir;
+    std::string cfg = dir.write("config",
+                                "clusters:\n- name: c\n  cluster:\n    server: https://x\n"
+                                "users:\n- name: u\n  user:\n    token: t0ken-123\n    as: system:admin\n"
+                                "contexts:\n- name: ctx\n  context: {cluster: c, user: u}\n");
+    auto rest = loadRestConfig(explicitFile(cfg), "ctx");
+    REQUIRE_FALSE(rest);
+    CHECK_THAT(rest.error().message, Contains("impersonates") && Contains("\"u\""));
+}
+
+TEST_CASE("an impersonation field of the wrong type is a positioned error") {
+    TempDir dir;
+    std::string cfg = dir.write("config", "users:\n- name: u\n  user:\n    as-groups: admins\n");
+    auto merged = loadKubeconfig(explicitFile(cfg));
+    REQUIRE_FALSE(merged);
+    CHECK(merged.error().message == cfg + ":4:16: users[0].user.as-groups must be a list, not a string");
+}
+
+TEST_CASE("an unreadable tokenFile fails when the context is resolved as in client-go") {
+    TempDir dir;
+    std::string cfg = dir.write("config",
+                                "clusters:\n- name: c\n  cluster:\n    server: https://x\n"
+                                "users:\n- name: u\n  user:\n    tokenFile: missing-token\n"
+                                "contexts:\n- name: ctx\n  context: {cluster: c, user: u}\n");
+    auto rest = loadRestConfig(explicitFile(cfg), "ctx");
+    REQUIRE_FALSE(rest);
+    CHECK_THAT(rest.error().message, Contains("tokenFile") && Contains(dir.path() + "/missing-token"));
 }
