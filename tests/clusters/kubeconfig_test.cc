@@ -39,7 +39,7 @@ std::string simpleConfig(const std::string& name, const std::string& server = "h
 
 // ---- which files are read -------------------------------------------------------------------------------
 
-TEST_CASE("--kubeconfig alone is read even when KUBECONFIG and the home file exist") {
+TEST_CASE("an explicit --kubeconfig alone is read even when KUBECONFIG and the home file exist") {
     TempDir dir;
     std::string explicitPath = dir.write("explicit.yaml", simpleConfig("explicit"));
     std::string envPath = dir.write("env.yaml", simpleConfig("from-env"));
