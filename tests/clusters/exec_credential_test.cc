@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "clusters/exec_credential.h"
 #include "clusters/redact.h"
@@ -509,4 +510,21 @@ TEST_CASE("plugin stderr lines can be shown as they arrive") {
     REQUIRE(lines.size() == 2);
     CHECK(lines[0] == "login failed: the session for alice has expired");
     CHECK_THAT(lines[1], Contains("debug: using") && !Contains("LeakedStderrToken-77aa31"));
+}
+
+TEST_CASE("concurrent requests share one plugin run") {
+    auto runner = std::make_shared<RecordingRunner>();
+    runner->answers = {okToken("shared")};
+    ExecConfig exec;
+    exec.apiVersion = kV1;
+    exec.command = "p";
+    exec.interactiveMode = "Never";
+    auto creds = kc::execCredentials(exec, {}, runner, std::make_shared<FakeClock>(), [] { return false; });
+    std::vector<std::thread> threads;
+    std::vector<std::string> tokens(8);
+    for (size_t i = 0; i < tokens.size(); ++i)
+        threads.emplace_back([&, i] { tokens[i] = creds->current().value().bearerToken; });
+    for (auto& t : threads) t.join();
+    for (const auto& t : tokens) CHECK(t == "shared");
+    CHECK(runner->specs.size() == 1);
 }

@@ -888,3 +888,20 @@ TEST_CASE("an unreadable tokenFile fails when the context is resolved as in clie
     REQUIRE_FALSE(rest);
     CHECK_THAT(rest.error().message, Contains("tokenFile") && Contains(dir.path() + "/missing-token"));
 }
+
+TEST_CASE("an exec plugin's cluster info carries the CA read from a certificate-authority file") {
+    TempDir dir;
+    dir.write("ca.pem", "CA-FROM-FILE");
+    std::string cfg = dir.write("config",
+                                "clusters:\n- name: c\n  cluster:\n    server: https://x\n    certificate-authority: ca.pem\n"
+                                "    tls-server-name: api.lab\n"
+                                "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                "      command: p\n      interactiveMode: Never\n      provideClusterInfo: true\n"
+                                "contexts:\n- name: ctx\n  context: {cluster: c, user: u}\n");
+    auto rest = loadRestConfig(explicitFile(cfg), "ctx");
+    REQUIRE(rest);
+    kc::ExecClusterInfo info = rest->execClusterInfo();
+    CHECK(info.caPem == "CA-FROM-FILE");
+    CHECK(info.tlsServerName == "api.lab");
+    CHECK_FALSE(info.config);
+}
