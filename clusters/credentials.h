@@ -33,4 +33,19 @@ std::shared_ptr<CredentialSource> noCredentials();
 // A fixed bearer token from the kubeconfig.
 std::shared_ptr<CredentialSource> staticToken(std::string token);
 
+class Clock;
+class ProcessRunner;
+struct RestConfig;
+
+// A bearer token read from a file (kubeconfig tokenFile), like client-go: re-read at most once a minute, and
+// on the next request after a 401; a failed re-read keeps the last good token. clock: nullptr = system clock.
+std::shared_ptr<CredentialSource> tokenFileCredentials(std::string path, std::shared_ptr<Clock> clock = nullptr);
+
+// The source a RestConfig calls for: token, else tokenFile, else exec plugin (client-go sends a static token
+// and skips the plugin when both are set), else none. Basic auth (username/password) is refused with a clear
+// Invalid error: kubeclass only speaks bearer tokens and client certificates. nullptr runner/clock = the real ones.
+Result<std::shared_ptr<CredentialSource>> makeCredentialSource(const RestConfig& config,
+                                                               std::shared_ptr<ProcessRunner> runner = nullptr,
+                                                               std::shared_ptr<Clock> clock = nullptr);
+
 }  // namespace kc
