@@ -424,7 +424,14 @@ struct ApiDouble::Impl {
             while (store.find(t.key(), ns, name));
             object["metadata"]["name"] = name;
         }
-        if (t.namespaced) requireNamespace(ns);
+        if (t.namespaced) {
+            requireNamespace(ns);
+            if (store.find("/namespaces", "", ns)->at("metadata").contains("deletionTimestamp"))
+                throw ApiError(403, "Forbidden",
+                               qualified(t) + " \"" + name + "\" is forbidden: unable to create new content in namespace " +
+                                   ns + " because it is being terminated",
+                               details(t, name));
+        }
         if (store.find(t.key(), ns, name))
             throw ApiError(409, "AlreadyExists", qualified(t) + " \"" + name + "\" already exists", details(t, name));
         object["apiVersion"] = t.apiVersion(version);
@@ -632,6 +639,29 @@ struct ApiDouble::Impl {
             next["metadata"]["deletionGracePeriodSeconds"] = 0;
             Json stored = store.put(t.key(), next, "MODIFIED");
             emit(changes, t, "MODIFIED", stored);
+            return stored;
+        }
+        if (t.key() == "/namespaces") {
+            // Like kube-apiserver, a namespace first turns Terminating; its content goes shortly after, so a
+            // client deleting a namespace and the objects in it (kubectl delete -f) finds them still there.
+            if ((*current)["metadata"].contains("deletionTimestamp")) return *current;
+            Json next = *current;
+            next["metadata"]["deletionTimestamp"] = nowRfc3339();
+            next["status"] = Json{{"phase", "Terminating"}};
+            Json stored = store.put(t.key(), next, "MODIFIED");
+            emit(changes, t, "MODIFIED", stored);
+            std::string uid = metaString(stored, "uid");
+            addTask(std::chrono::milliseconds(100), [name, uid](ApiDouble& d) {
+                Changes later;
+                {
+                    std::lock_guard lock(d.impl_->mu);
+                    const ResourceType* nsType = d.impl_->typeByKey("/namespaces");
+                    const Json* still = d.impl_->store.find("/namespaces", "", name);
+                    if (nsType && still && metaString(*still, "uid") == uid)
+                        d.impl_->removeNowL(*nsType, "", name, "Background", later);
+                }
+                d.impl_->runControllers(later);
+            });
             return stored;
         }
         return removeNowL(t, ns, name, propagation, changes);
