@@ -31,7 +31,9 @@ struct HttpRequest {
     std::string target;  // path and query, already percent-encoded: "/api/v1/namespaces/x/pods?limit=5"
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::chrono::milliseconds timeout{30000};  // whole request; for streams, the longest gap between lines
+    // Whole request; for streams, the longest gap between lines. 0: KubeClient fills in its default; a transport
+    // used directly treats 0 as no bound.
+    std::chrono::milliseconds timeout{0};
     std::shared_ptr<Cancellation> cancel;      // optional
 };
 

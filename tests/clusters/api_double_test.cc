@@ -437,8 +437,8 @@ TEST_CASE("api double: watch from a compacted resourceVersion ends with a 410 ER
     auto api = ApiDouble::start(options);
     Json first = api->create(pod("p0"));
     std::string rv = first["metadata"]["resourceVersion"];
-    api->compactHistory();
     api->create(pod("p1"));
+    api->compactHistory();  // rv (before p1) is now older than the compacted revision
     RawHttpsConnection watch(api->url(), certAuth());
     watch.send("GET", "/api/v1/namespaces/default/pods?watch=1&resourceVersion=" + rv);
     REQUIRE(watch.readHead().status == 200);

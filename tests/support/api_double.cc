@@ -863,6 +863,10 @@ void ApiDouble::Impl::handle(const HttpRequest& request, HttpExchange& inner) {
         }
         ex.setUser(user);
         if (fault && !applyFault(*fault, ex)) return;
+        // As on a real server, credentials that fail authentication get 401 on every path, even the public ones
+        // (/version, /healthz) that anonymous requests may read.
+        if (user.empty() && !request.header("authorization").empty())
+            throw ApiError(401, "Unauthorized", "Unauthorized");
         route(request, ex, user);
     } catch (const ApiError& e) {
         if (ex.status() == 0) sendError(ex, e);

@@ -67,10 +67,10 @@ std::vector<StoredEvent> ObjectStore::eventsAfter(uint64_t resourceVersion) cons
 }
 
 void ObjectStore::compact() {
-    // Like an etcd compaction at the current revision: a new watch from any resourceVersion seen so far is
-    // too old; watches already running have lost nothing and go on.
+    // Like an etcd compaction at the current revision: a new watch from any older resourceVersion is too old,
+    // one from the current revision (what a fresh list returns) is fine; watches already running go on.
     history_.clear();
-    compactedThrough_ = version_ + 1;
+    compactedThrough_ = version_;
     trimmedThrough_ = version_;
 }
 
