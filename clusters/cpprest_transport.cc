@@ -99,7 +99,8 @@ WaitEnd waitFor(Handoff<T>& handoff, const WaitLimits& limits) {
         const Clock::time_point now = Clock::now();
         if (now >= limits.deadline) return WaitEnd::Deadline;
         // The connect phase ends with the TLS handshake; only a connection made for this request has a probe.
-        if (limits.probe && limits.probe->attached() && !limits.probe->done() && now >= limits.connectDeadline) {
+        if (limits.probe && limits.probe->attached() && !limits.probe->done() && !limits.probe->released() &&
+            now >= limits.connectDeadline) {
             return WaitEnd::ConnectDeadline;
         }
         Clock::time_point wake = std::min({limits.deadline, limits.connectDeadline, now + kPollInterval});
@@ -261,6 +262,7 @@ private:
 
     // Sends the request and waits for the response head (status and headers).
     Result<Started> start(const HttpRequest& request, Exchange& exchange, Clock::time_point deadline) {
+        if (request.cancel && request.cancel->cancelled()) return fail(cancelledError(request));
         auto message = buildMessage(request);
         if (!message) return fail(message.error());
 
@@ -414,7 +416,12 @@ private:
         } catch (const web::http::http_exception& e) {
             const std::error_code code = e.error_code();
             std::string message = what(request) + ": " + e.what();
-            if (code && message.find(code.message()) == std::string::npos) message += " (" + code.message() + ")";
+            std::string detail = code ? code.message() : std::string();
+            // cpprestsdk reports a refused connection as host_unreachable ("No route to host"), which misleads.
+            if (code == std::errc::host_unreachable) detail = "connection refused or host unreachable";
+            // OpenSSL codes arrive without their category and read "Unknown error N": the probe says more.
+            if (detail.rfind("Unknown error", 0) == 0) detail.clear();
+            if (!detail.empty() && message.find(detail) == std::string::npos) message += " (" + detail + ")";
             if (!tls.empty()) message += ": " + tls;
             if (code == std::errc::timed_out) return Error{ErrorKind::Timeout, message};
             if (code == std::errc::operation_canceled) return Error{ErrorKind::Cancelled, message};
