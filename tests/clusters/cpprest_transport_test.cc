@@ -2,6 +2,9 @@
 // a scripted HTTPS server (the double's transport) where a test needs byte-level control of the answer.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -149,6 +152,73 @@ private:
     int port_ = 0;
 };
 
+// A bare TLS endpoint that completes one handshake with the double's server certificate and records the server
+// name (SNI) the client sent, then hangs up without an HTTP answer. The HTTPS server cannot report SNI.
+class SniRecorder {
+public:
+    SniRecorder() {
+        ctx_ = SSL_CTX_new(TLS_server_method());
+        REQUIRE(ctx_ != nullptr);
+        BIO* certBio = BIO_new_mem_buf(pki().serverCertPem.data(), static_cast<int>(pki().serverCertPem.size()));
+        X509* cert = PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr);
+        BIO_free(certBio);
+        BIO* keyBio = BIO_new_mem_buf(pki().serverKeyPem.data(), static_cast<int>(pki().serverKeyPem.size()));
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, nullptr);
+        BIO_free(keyBio);
+        REQUIRE(SSL_CTX_use_certificate(ctx_, cert) == 1);
+        REQUIRE(SSL_CTX_use_PrivateKey(ctx_, key) == 1);
+        X509_free(cert);
+        EVP_PKEY_free(key);
+
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd_ >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd_, 4) == 0);
+        socklen_t length = sizeof addr;
+        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serveOne(); });
+    }
+    ~SniRecorder() {
+        thread_.join();
+        ::close(fd_);
+        SSL_CTX_free(ctx_);
+    }
+    int port() const { return port_; }
+    // Valid once the client's request has returned (the handshake is over by then).
+    std::string serverName() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return serverName_;
+    }
+
+private:
+    void serveOne() {
+        pollfd ready{fd_, POLLIN, 0};
+        if (::poll(&ready, 1, 5000) != 1) return;  // never wait forever, even if the client never comes
+        int client = ::accept(fd_, nullptr, nullptr);
+        if (client < 0) return;
+        SSL* ssl = SSL_new(ctx_);
+        SSL_set_fd(ssl, client);
+        SSL_accept(ssl);
+        if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            serverName_ = name;
+        }
+        SSL_free(ssl);
+        ::close(client);
+    }
+
+    SSL_CTX* ctx_ = nullptr;
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::string serverName_;
+};
+
 Json configMap(const std::string& name) {
     return Json{{"apiVersion", "v1"},
                 {"kind", "ConfigMap"},
@@ -158,7 +228,7 @@ Json configMap(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a GET with client certificate authentication reaches the double as the certificate's user") {
+TEST_CASE("a GET with client certificate authentication reaches the double as the certificate's user", "[transport]") {
     auto double_ = ApiDouble::start();
     auto transport = makeTransport(withClientCert(double_->url()));
 
@@ -173,7 +243,7 @@ TEST_CASE("a GET with client certificate authentication reaches the double as th
     CHECK(requests.back().user == "student");
 }
 
-TEST_CASE("a bearer token header passes through to the double unchanged") {
+TEST_CASE("a bearer token header passes through to the double unchanged", "[transport]") {
     auto double_ = ApiDouble::start();
     auto transport = makeTransport(trusting(double_->url()));
 
@@ -191,7 +261,7 @@ TEST_CASE("a bearer token header passes through to the double unchanged") {
     CHECK(refused->status == 401);
 }
 
-TEST_CASE("without a client certificate or token the double answers 401 as a status") {
+TEST_CASE("without a client certificate or token the double answers 401 as a status", "[transport]") {
     auto double_ = ApiDouble::start();
     auto transport = makeTransport(trusting(double_->url()));
     auto response = transport->send(get("/api/v1/namespaces/default/configmaps"));
@@ -200,7 +270,7 @@ TEST_CASE("without a client certificate or token the double answers 401 as a sta
     CHECK_FALSE(response->body.empty());
 }
 
-TEST_CASE("a server certificate from another CA is refused although it is valid for 127.0.0.1") {
+TEST_CASE("a server certificate from another CA is refused although it is valid for 127.0.0.1", "[transport]") {
     ApiDoubleOptions options;
     options.useOtherServerCert = true;
     auto double_ = ApiDouble::start(options);
@@ -213,7 +283,7 @@ TEST_CASE("a server certificate from another CA is refused although it is valid 
     CHECK(error.message.find(double_->url()) != std::string::npos);
 }
 
-TEST_CASE("without a kubeconfig CA the system store is used and does not trust the test CA") {
+TEST_CASE("without a kubeconfig CA the system store is used and does not trust the test CA", "[transport]") {
     auto double_ = ApiDouble::start();
     TransportConfig config;
     config.server = double_->url();
@@ -222,7 +292,7 @@ TEST_CASE("without a kubeconfig CA the system store is used and does not trust t
     CHECK(error.kind == ErrorKind::Unreachable);
 }
 
-TEST_CASE("insecureSkipTlsVerify accepts a server certificate from another CA") {
+TEST_CASE("insecureSkipTlsVerify accepts a server certificate from another CA", "[transport]") {
     ApiDoubleOptions options;
     options.useOtherServerCert = true;
     auto double_ = ApiDouble::start(options);
@@ -235,7 +305,7 @@ TEST_CASE("insecureSkipTlsVerify accepts a server certificate from another CA") 
     CHECK(response->status == 200);
 }
 
-TEST_CASE("tlsServerName is the name the server certificate is checked against") {
+TEST_CASE("tlsServerName is the name the server certificate is checked against", "[transport]") {
     ScriptedServer server(echo);
 
     SECTION("a name the certificate carries is accepted and sent instead of the URL host") {
@@ -263,7 +333,25 @@ TEST_CASE("tlsServerName is the name the server certificate is checked against")
     }
 }
 
-TEST_CASE("method target headers and body reach the server as given and response header names are lower-cased") {
+TEST_CASE("the TLS server name sent as SNI is tlsServerName when set and the URL host otherwise", "[transport]") {
+    SECTION("tlsServerName") {
+        SniRecorder recorder;
+        TransportConfig config = withClientCert("https://127.0.0.1:" + std::to_string(recorder.port()));
+        config.tlsServerName = "kubeclass-double.test";
+        auto result = makeTransport(config)->send(get("/version", 5s));
+        CHECK_FALSE(result);  // the recorder hangs up without an answer
+        CHECK(recorder.serverName() == "kubeclass-double.test");
+    }
+    SECTION("URL host") {
+        SniRecorder recorder;
+        auto result = makeTransport(withClientCert("https://localhost:" + std::to_string(recorder.port())))
+                          ->send(get("/version", 5s));
+        CHECK_FALSE(result);
+        CHECK(recorder.serverName() == "localhost");
+    }
+}
+
+TEST_CASE("method target headers and body reach the server as given and response header names are lower-cased", "[transport]") {
     ScriptedServer server(echo);
     auto transport = makeTransport(withClientCert(server.url() + "/prefix"));
 
@@ -290,7 +378,7 @@ TEST_CASE("method target headers and body reach the server as given and response
     CHECK(seen["clientCertCn"] == "student");
 }
 
-TEST_CASE("a closed port is Unreachable quickly") {
+TEST_CASE("a closed port is Unreachable quickly", "[transport]") {
     auto transport = makeTransport(withClientCert("https://127.0.0.1:" + std::to_string(closedPort())));
     const auto start = Clock::now();
     auto error = expectError(transport->send(get("/version")));
@@ -298,7 +386,7 @@ TEST_CASE("a closed port is Unreachable quickly") {
     CHECK(msSince(start) < 1000);
 }
 
-TEST_CASE("a connection reset by the server is Unreachable") {
+TEST_CASE("a connection reset by the server is Unreachable", "[transport]") {
     auto double_ = ApiDouble::start();
     double_->injectFault(FaultRule{FaultKind::ConnectionReset, "", "/version", -1});
     auto transport = makeTransport(withClientCert(double_->url()));
@@ -306,7 +394,7 @@ TEST_CASE("a connection reset by the server is Unreachable") {
     CHECK(error.kind == ErrorKind::Unreachable);
 }
 
-TEST_CASE("a hanging server ends in Timeout within the request timeout") {
+TEST_CASE("a hanging server ends in Timeout within the request timeout", "[transport]") {
     auto double_ = ApiDouble::start();
     double_->injectFault(FaultRule{FaultKind::Hang, "", "/version", -1});
     auto transport = makeTransport(withClientCert(double_->url()));
@@ -325,7 +413,7 @@ TEST_CASE("a hanging server ends in Timeout within the request timeout") {
     CHECK(response->status == 200);
 }
 
-TEST_CASE("connectTimeout bounds a TLS handshake that the server never answers") {
+TEST_CASE("connectTimeout bounds a TLS handshake that the server never answers", "[transport]") {
     SilentListener listener;
     TransportConfig config = withClientCert(listener.url());
     config.connectTimeout = 300ms;
@@ -340,7 +428,7 @@ TEST_CASE("connectTimeout bounds a TLS handshake that the server never answers")
     CHECK(elapsed < 1500);
 }
 
-TEST_CASE("cancelling a hanging send returns Cancelled quickly") {
+TEST_CASE("cancelling a hanging send returns Cancelled quickly", "[transport]") {
     auto double_ = ApiDouble::start();
     double_->injectFault(FaultRule{FaultKind::Hang, "", "/version", -1});
     auto transport = makeTransport(withClientCert(double_->url()));
@@ -361,7 +449,7 @@ TEST_CASE("cancelling a hanging send returns Cancelled quickly") {
     CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(returnedAt - cancelledAt).count() < 1000);
 }
 
-TEST_CASE("a request whose cancellation is already set is not sent") {
+TEST_CASE("a request whose cancellation is already set is not sent", "[transport]") {
     ScriptedServer server(echo);
     auto transport = makeTransport(withClientCert(server.url()));
     kc::HttpRequest request = get("/echo");
@@ -370,7 +458,7 @@ TEST_CASE("a request whose cancellation is already set is not sent") {
     CHECK(expectError(transport->send(request)).kind == ErrorKind::Cancelled);
 }
 
-TEST_CASE("a watch delivers its first event before the server ends the stream and stops when onLine says so") {
+TEST_CASE("a watch delivers its first event before the server ends the stream and stops when onLine says so", "[transport]") {
     auto double_ = ApiDouble::start();
     auto transport = makeTransport(withClientCert(double_->url()));
     double_->schedule(200ms, [](ApiDouble& d) { d.create(configMap("first")); });
@@ -396,7 +484,7 @@ TEST_CASE("a watch delivers its first event before the server ends the stream an
     CHECK(response->status == 200);
 }
 
-TEST_CASE("stopping a stream early drops its connection so the server sees the client leave") {
+TEST_CASE("stopping a stream early drops its connection so the server sees the client leave", "[transport]") {
     std::atomic<bool> serverSawClientLeave{false};
     ScriptedServer server([&](const kc::testing::HttpRequest&, HttpExchange& exchange) {
         exchange.startStream(200, {{"Content-Type", "application/json"}});
@@ -418,7 +506,7 @@ TEST_CASE("stopping a stream early drops its connection so the server sees the c
     CHECK(serverSawClientLeave);
 }
 
-TEST_CASE("stream splits lines across chunks drops blank keep-alive lines and keeps a last unterminated line") {
+TEST_CASE("stream splits lines across chunks drops blank keep-alive lines and keeps a last unterminated line", "[transport]") {
     ScriptedServer server([](const kc::testing::HttpRequest&, HttpExchange& exchange) {
         exchange.startStream(200, {{"Content-Type", "application/json"}});
         for (const char* piece : {"{\"a\":1}\n\n{\"b\"", ":2}\r\n", "\n", "\n\n{\"c\":", "3}"}) {
@@ -437,7 +525,7 @@ TEST_CASE("stream splits lines across chunks drops blank keep-alive lines and ke
     CHECK(lines == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"});
 }
 
-TEST_CASE("a stream that stays silent longer than its timeout ends with Timeout") {
+TEST_CASE("a stream that stays silent longer than its timeout ends with Timeout", "[transport]") {
     ScriptedServer server([](const kc::testing::HttpRequest& request, HttpExchange& exchange) {
         if (request.path != "/watch") return echo(request, exchange);
         exchange.startStream(200, {{"Content-Type", "application/json"}});
@@ -462,7 +550,7 @@ TEST_CASE("a stream that stays silent longer than its timeout ends with Timeout"
     CHECK(msSince(start) < 2000);
 }
 
-TEST_CASE("cancelling an open stream returns Cancelled quickly") {
+TEST_CASE("cancelling an open stream returns Cancelled quickly", "[transport]") {
     auto double_ = ApiDouble::start();
     auto transport = makeTransport(withClientCert(double_->url()));
     kc::HttpRequest request = get("/api/v1/namespaces/default/configmaps?watch=true", 30s);
@@ -481,7 +569,7 @@ TEST_CASE("cancelling an open stream returns Cancelled quickly") {
     CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(returnedAt - cancelledAt).count() < 1000);
 }
 
-TEST_CASE("a non-2xx stream answer comes back whole and onLine is never called") {
+TEST_CASE("a non-2xx stream answer comes back whole and onLine is never called", "[transport]") {
     const std::string status =
         R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410})" "\n"
         R"({"second":"line"})";
@@ -500,7 +588,7 @@ TEST_CASE("a non-2xx stream answer comes back whole and onLine is never called")
     CHECK_FALSE(called);
 }
 
-TEST_CASE("a stream line longer than the bound is an error and not unbounded memory") {
+TEST_CASE("a stream line longer than the bound is an error and not unbounded memory", "[transport]") {
     ScriptedServer server([](const kc::testing::HttpRequest&, HttpExchange& exchange) {
         exchange.startStream(200, {{"Content-Type", "application/json"}});
         const std::string mebibyte(1 << 20, 'x');
@@ -515,7 +603,7 @@ TEST_CASE("a stream line longer than the bound is an error and not unbounded mem
     CHECK(error.message.find("longer than 16 MiB") != std::string::npos);
 }
 
-TEST_CASE("a large body arrives whole with Content-Length and chunked") {
+TEST_CASE("a large body arrives whole with Content-Length and chunked", "[transport]") {
     std::string large(24 << 20, '\0');
     for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
     ScriptedServer server([&](const kc::testing::HttpRequest& request, HttpExchange& exchange) {
@@ -538,7 +626,7 @@ TEST_CASE("a large body arrives whole with Content-Length and chunked") {
     }
 }
 
-TEST_CASE("concurrent sends from several threads on one transport all get their own answers") {
+TEST_CASE("concurrent sends from several threads on one transport all get their own answers", "[transport]") {
     ScriptedServer server(echo);
     auto transport = makeTransport(withClientCert(server.url()));
     constexpr int kThreads = 8;
@@ -564,7 +652,7 @@ TEST_CASE("concurrent sends from several threads on one transport all get their 
     CHECK(good == kThreads * kRequestsEach);
 }
 
-TEST_CASE("unusable server URLs and TLS material are rejected when the transport is made") {
+TEST_CASE("unusable server URLs and TLS material are rejected when the transport is made", "[transport]") {
     auto expectInvalid = [](const TransportConfig& config) {
         auto transport = kc::makeCpprestTransport(config);
         auto error = expectError(transport);
@@ -597,7 +685,7 @@ TEST_CASE("unusable server URLs and TLS material are rejected when the transport
     expectInvalid(config);
 }
 
-TEST_CASE("no error message quotes a client key or a bearer token") {
+TEST_CASE("no error message quotes a client key or a bearer token", "[transport]") {
     // One of each failure, with a token and a client key in play.
     std::vector<std::string> messages;
     auto collect = [&](const auto& result) {
