@@ -152,11 +152,12 @@ private:
     int port_ = 0;
 };
 
-// A bare TLS endpoint that completes one handshake with the double's server certificate and records the server
-// name (SNI) the client sent, then hangs up without an HTTP answer. The HTTPS server cannot report SNI.
-class SniRecorder {
+// A bare TLS endpoint for what the HTTPS server cannot do: it completes one handshake with the double's server
+// certificate, records the server name (SNI) the client sent, answers the request head with `reply` verbatim
+// (if any), and hangs up once the client does (or after a few seconds).
+class RawTlsServer {
 public:
-    SniRecorder() {
+    explicit RawTlsServer(std::string reply = {}) : reply_(std::move(reply)) {
         ctx_ = SSL_CTX_new(TLS_server_method());
         REQUIRE(ctx_ != nullptr);
         BIO* certBio = BIO_new_mem_buf(pki().serverCertPem.data(), static_cast<int>(pki().serverCertPem.size()));
@@ -182,11 +183,12 @@ public:
         port_ = ntohs(addr.sin_port);
         thread_ = std::thread([this] { serveOne(); });
     }
-    ~SniRecorder() {
+    ~RawTlsServer() {
         thread_.join();
         ::close(fd_);
         SSL_CTX_free(ctx_);
     }
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
     int port() const { return port_; }
     // Valid once the client's request has returned (the handshake is over by then).
     std::string serverName() {
@@ -195,14 +197,29 @@ public:
     }
 
 private:
+    static bool readable(int fd, int timeoutMs) {
+        pollfd ready{fd, POLLIN, 0};
+        return ::poll(&ready, 1, timeoutMs) == 1;
+    }
+
     void serveOne() {
-        pollfd ready{fd_, POLLIN, 0};
-        if (::poll(&ready, 1, 5000) != 1) return;  // never wait forever, even if the client never comes
+        if (!readable(fd_, 5000)) return;  // never wait forever, even if the client never comes
         int client = ::accept(fd_, nullptr, nullptr);
         if (client < 0) return;
         SSL* ssl = SSL_new(ctx_);
         SSL_set_fd(ssl, client);
-        SSL_accept(ssl);
+        if (SSL_accept(ssl) == 1 && !reply_.empty()) {
+            std::string head;
+            char buffer[4096];
+            while (head.find("\r\n\r\n") == std::string::npos && readable(client, 5000)) {
+                int got = SSL_read(ssl, buffer, sizeof buffer);
+                if (got <= 0) break;
+                head.append(buffer, static_cast<size_t>(got));
+            }
+            SSL_write(ssl, reply_.data(), static_cast<int>(reply_.size()));
+            while (readable(client, 5000) && SSL_read(ssl, buffer, sizeof buffer) > 0) {
+            }
+        }
         if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
             std::lock_guard<std::mutex> lock(mutex_);
             serverName_ = name;
@@ -211,6 +228,7 @@ private:
         ::close(client);
     }
 
+    std::string reply_;
     SSL_CTX* ctx_ = nullptr;
     int fd_ = -1;
     int port_ = 0;
@@ -335,7 +353,7 @@ TEST_CASE("tlsServerName is the name the server certificate is checked against",
 
 TEST_CASE("the TLS server name sent as SNI is tlsServerName when set and the URL host otherwise", "[transport]") {
     SECTION("tlsServerName") {
-        SniRecorder recorder;
+        RawTlsServer recorder;
         TransportConfig config = withClientCert("https://127.0.0.1:" + std::to_string(recorder.port()));
         config.tlsServerName = "kubeclass-double.test";
         auto result = makeTransport(config)->send(get("/version", 5s));
@@ -343,7 +361,7 @@ TEST_CASE("the TLS server name sent as SNI is tlsServerName when set and the URL
         CHECK(recorder.serverName() == "kubeclass-double.test");
     }
     SECTION("URL host") {
-        SniRecorder recorder;
+        RawTlsServer recorder;
         auto result = makeTransport(withClientCert("https://localhost:" + std::to_string(recorder.port())))
                           ->send(get("/version", 5s));
         CHECK_FALSE(result);
@@ -624,6 +642,16 @@ TEST_CASE("a large body arrives whole with Content-Length and chunked", "[transp
         CHECK(response->body.size() == large.size());
         CHECK(response->body == large);
     }
+}
+
+TEST_CASE("a body announced larger than the bound fails at once instead of being read", "[transport]") {
+    RawTlsServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n{");
+    auto transport = makeTransport(withClientCert(server.url()));
+    const auto start = Clock::now();
+    auto error = expectError(transport->send(get("/api/v1/pods", 10s)));
+    CHECK(error.kind == ErrorKind::Server);
+    CHECK(error.message.find("larger than 256 MiB") != std::string::npos);
+    CHECK(msSince(start) < 2000);
 }
 
 TEST_CASE("concurrent sends from several threads on one transport all get their own answers", "[transport]") {
