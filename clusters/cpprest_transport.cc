@@ -185,7 +185,7 @@ private:
         auto started = start(request, exchange, deadline);
         if (!started) return fail(started.error());
 
-        auto body = readWhole(started->response, request, exchange, [&] { return deadline; });
+        auto body = readWhole(started->response, request, exchange, deadline);
         if (!body) return fail(body.error());
         started->head.body = std::move(*body);
         return std::move(started->head);
@@ -200,14 +200,14 @@ private:
         const int status = started->head.status;
         if (status < 200 || status > 299) {
             // An error answer is small and finite; the caller wants it whole to parse it as a Status.
-            const Clock::time_point deadline = deadlineAfter(request.timeout);
-            auto body = readWhole(started->response, request, exchange, [&] { return deadline; });
+            auto body = readWhole(started->response, request, exchange, deadlineAfter(request.timeout));
             if (!body) return fail(body.error());
             started->head.body = std::move(*body);
             return std::move(started->head);
         }
 
-        // If onLine throws, the connection must still be dropped; the exception then travels on to the caller.
+        // However the loop ends early (onLine says stop, an error, or onLine throwing, which stream() turns into an
+        // error), the half-read connection must be dropped, not pooled.
         struct AbortOnExit {
             Exchange& exchange;
             bool armed = true;
@@ -308,9 +308,8 @@ private:
     }
 
     // Reads the rest of the body into a string, failing once it passes kMaxResponseBodyBytes.
-    template <typename DeadlineFn>
     Result<std::string> readWhole(web::http::http_response& response, const HttpRequest& request,
-                                  Exchange& exchange, DeadlineFn deadline) {
+                                  Exchange& exchange, Clock::time_point deadline) {
         const auto& headers = response.headers();
         auto length = headers.find(U("Content-Length"));
         if (length != headers.end()) {
@@ -328,7 +327,7 @@ private:
         auto buffer = std::make_shared<std::vector<uint8_t>>(kReadChunk);
         std::string text;
         for (;;) {
-            auto got = readSome(body, buffer, request, exchange, deadline(), "response");
+            auto got = readSome(body, buffer, request, exchange, deadline, "response");
             if (!got) return fail(got.error());
             if (*got == 0) return text;
             if (text.size() + *got > kMaxResponseBodyBytes) {

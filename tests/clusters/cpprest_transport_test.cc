@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -519,6 +520,26 @@ TEST_CASE("stopping a stream early drops its connection so the server sees the c
     auto result = transport->stream(get("/watch"), [&](std::string_view) { return ++seen < 3; });
     REQUIRE(result);
     CHECK(seen == 3);
+    const auto start = Clock::now();
+    while (!serverSawClientLeave && msSince(start) < 3000) std::this_thread::sleep_for(10ms);
+    CHECK(serverSawClientLeave);
+}
+
+TEST_CASE("an exception from onLine becomes an error and drops the stream", "[transport]") {
+    std::atomic<bool> serverSawClientLeave{false};
+    ScriptedServer server([&](const kc::testing::HttpRequest&, HttpExchange& exchange) {
+        exchange.startStream(200, {{"Content-Type", "application/json"}});
+        exchange.writeChunk("{\"n\":1}\n");
+        holdUntilClientLeaves(exchange, 5s);
+        serverSawClientLeave = exchange.clientGone();
+        exchange.endStream();
+    });
+    auto transport = makeTransport(withClientCert(server.url()));
+    auto error = expectError(transport->stream(get("/watch"), [](std::string_view) -> bool {
+        throw std::runtime_error("handler broke");
+    }));
+    CHECK(error.kind == ErrorKind::Other);
+    CHECK(error.message.find("handler broke") != std::string::npos);
     const auto start = Clock::now();
     while (!serverSawClientLeave && msSince(start) < 3000) std::this_thread::sleep_for(10ms);
     CHECK(serverSawClientLeave);
