@@ -99,7 +99,8 @@ WaitEnd waitFor(Handoff<T>& handoff, const WaitLimits& limits) {
         const Clock::time_point now = Clock::now();
         if (now >= limits.deadline) return WaitEnd::Deadline;
         // The connect phase ends with the TLS handshake; only a connection made for this request has a probe.
-        if (limits.probe && limits.probe->attached() && !limits.probe->done() && now >= limits.connectDeadline) {
+        if (limits.probe && limits.probe->attached() && !limits.probe->done() && !limits.probe->released() &&
+            now >= limits.connectDeadline) {
             return WaitEnd::ConnectDeadline;
         }
         Clock::time_point wake = std::min({limits.deadline, limits.connectDeadline, now + kPollInterval});
@@ -184,7 +185,7 @@ private:
         auto started = start(request, exchange, deadline);
         if (!started) return fail(started.error());
 
-        auto body = readWhole(started->response, request, exchange, [&] { return deadline; });
+        auto body = readWhole(started->response, request, exchange, deadline);
         if (!body) return fail(body.error());
         started->head.body = std::move(*body);
         return std::move(started->head);
@@ -199,14 +200,14 @@ private:
         const int status = started->head.status;
         if (status < 200 || status > 299) {
             // An error answer is small and finite; the caller wants it whole to parse it as a Status.
-            const Clock::time_point deadline = deadlineAfter(request.timeout);
-            auto body = readWhole(started->response, request, exchange, [&] { return deadline; });
+            auto body = readWhole(started->response, request, exchange, deadlineAfter(request.timeout));
             if (!body) return fail(body.error());
             started->head.body = std::move(*body);
             return std::move(started->head);
         }
 
-        // If onLine throws, the connection must still be dropped; the exception then travels on to the caller.
+        // However the loop ends early (onLine says stop, an error, or onLine throwing, which stream() turns into an
+        // error), the half-read connection must be dropped, not pooled.
         struct AbortOnExit {
             Exchange& exchange;
             bool armed = true;
@@ -261,6 +262,7 @@ private:
 
     // Sends the request and waits for the response head (status and headers).
     Result<Started> start(const HttpRequest& request, Exchange& exchange, Clock::time_point deadline) {
+        if (request.cancel && request.cancel->cancelled()) return fail(cancelledError(request));
         auto message = buildMessage(request);
         if (!message) return fail(message.error());
 
@@ -306,9 +308,8 @@ private:
     }
 
     // Reads the rest of the body into a string, failing once it passes kMaxResponseBodyBytes.
-    template <typename DeadlineFn>
     Result<std::string> readWhole(web::http::http_response& response, const HttpRequest& request,
-                                  Exchange& exchange, DeadlineFn deadline) {
+                                  Exchange& exchange, Clock::time_point deadline) {
         const auto& headers = response.headers();
         auto length = headers.find(U("Content-Length"));
         if (length != headers.end()) {
@@ -326,7 +327,7 @@ private:
         auto buffer = std::make_shared<std::vector<uint8_t>>(kReadChunk);
         std::string text;
         for (;;) {
-            auto got = readSome(body, buffer, request, exchange, deadline(), "response");
+            auto got = readSome(body, buffer, request, exchange, deadline, "response");
             if (!got) return fail(got.error());
             if (*got == 0) return text;
             if (text.size() + *got > kMaxResponseBodyBytes) {
@@ -414,7 +415,12 @@ private:
         } catch (const web::http::http_exception& e) {
             const std::error_code code = e.error_code();
             std::string message = what(request) + ": " + e.what();
-            if (code && message.find(code.message()) == std::string::npos) message += " (" + code.message() + ")";
+            std::string detail = code ? code.message() : std::string();
+            // cpprestsdk reports a refused connection as host_unreachable ("No route to host"), which misleads.
+            if (code == std::errc::host_unreachable) detail = "connection refused or host unreachable";
+            // OpenSSL codes arrive without their category and read "Unknown error N": the probe says more.
+            if (detail.rfind("Unknown error", 0) == 0) detail.clear();
+            if (!detail.empty() && message.find(detail) == std::string::npos) message += " (" + detail + ")";
             if (!tls.empty()) message += ": " + tls;
             if (code == std::errc::timed_out) return Error{ErrorKind::Timeout, message};
             if (code == std::errc::operation_canceled) return Error{ErrorKind::Cancelled, message};

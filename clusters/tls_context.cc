@@ -58,8 +58,12 @@ void freeCertificates(std::vector<X509*>& certs) {
     certs.clear();
 }
 
+// Runs when the SSL_CTX of a connection is freed, i.e. when the connection is destroyed.
 void freeProbeSlot(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-    delete static_cast<std::shared_ptr<TlsHandshakeProbe>*>(ptr);
+    auto* slot = static_cast<std::shared_ptr<TlsHandshakeProbe>*>(ptr);
+    if (slot == nullptr) return;
+    if (*slot) (*slot)->markReleased();
+    delete slot;
 }
 
 int probeIndex() {

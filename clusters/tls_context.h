@@ -20,9 +20,12 @@ namespace kc {
 class TlsHandshakeProbe {
 public:
     void markAttached() { attached_.store(true); }
+    void markReleased() { released_.store(true); }
     void markStarted() { started_.store(true); }
     void markDone() { done_.store(true); }
     bool attached() const { return attached_.load(); }  // a connection was made for this request
+    // That connection is gone (failed, or replaced by cpprestsdk's next resolved endpoint, which is not probed).
+    bool released() const { return released_.load(); }
     bool started() const { return started_.load(); }
     bool done() const { return done_.load(); }
 
@@ -31,6 +34,7 @@ public:
 
 private:
     std::atomic<bool> attached_{false};
+    std::atomic<bool> released_{false};
     std::atomic<bool> started_{false};
     std::atomic<bool> done_{false};
     mutable std::mutex mutex_;
