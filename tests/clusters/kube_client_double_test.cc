@@ -172,6 +172,38 @@ TEST_CASE("a watch that falls behind compaction gets 410 and resynchronises with
     CHECK(seen[1] == "ADDED:after");
 }
 
+TEST_CASE("a watch that gets 410 in the middle of its life relists and keeps delivering") {
+    auto server = ApiDouble::start();
+    auto client = clientFor(*server);
+    std::thread writer([&] {
+        std::this_thread::sleep_for(300ms);
+        server->create(configMap("a"));
+        // The next watch request (after this 1-second stream ends) is told its version is gone.
+        server->injectFault({.kind = FaultKind::Gone, .method = "GET", .pathContains = "watch=1", .times = 1});
+        std::this_thread::sleep_for(1700ms);
+        server->create(configMap("b"));
+    });
+    std::vector<std::string> seen;
+    auto status = client->watch({"v1", "ConfigMap", "default", ""}, {.timeout = 10s, .serverTimeoutSeconds = 1},
+                                [&](const WatchEvent& e) {
+                                    if (e.type == "BOOKMARK") return true;
+                                    std::string entry = e.type;
+                                    if (e.type == "RESYNC")
+                                        for (const auto& item : e.list.items)
+                                            entry += ":" + item["metadata"]["name"].get<std::string>();
+                                    else
+                                        entry += ":" + e.object["metadata"]["name"].get<std::string>();
+                                    seen.push_back(entry);
+                                    return entry != "ADDED:b";
+                                });
+    writer.join();
+    REQUIRE(status);
+    CHECK(seen == std::vector<std::string>{"RESYNC", "ADDED:a", "RESYNC:a", "ADDED:b"});
+    int gone = 0;
+    for (const auto& r : server->requests()) gone += r.status == 410;
+    CHECK(gone == 1);
+}
+
 TEST_CASE("a watch reconnects after the server ends its stream and sees later changes") {
     auto server = ApiDouble::start();
     auto client = clientFor(*server);
