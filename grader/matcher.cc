@@ -14,6 +14,8 @@
 namespace kc::grader {
 namespace {
 
+constexpr size_t kMaxRegexSubject = 16 * 1024;
+
 bool isPlainKey(const std::string& key) {
     if (key.empty()) return false;
     for (char c : key) {
@@ -135,16 +137,20 @@ private:
     }
 
     bool setError(const std::string& message) {
-        if (error_.empty()) error_ = message + " at " + (path_.empty() ? "." : path_);
+        if (error_.empty()) {
+            errorCore_ = message;
+            error_ = message + " at " + (path_.empty() ? "." : path_);
+        }
         return false;
     }
 
-    // Whether expected matches observed, without recording anything; errors still propagate.
+    // Whether expected matches observed, without recording anything. A quiet matcher builds no paths, so an
+    // error found inside it is placed at the path where this matcher asked.
     bool test(const Json& expected, const Json* observed) {
         Matcher sub(false);
         bool ok = sub.node(expected, observed);
-        if (!sub.error_.empty() && error_.empty()) error_ = sub.error_;
-        return ok && sub.error_.empty();
+        if (!sub.error_.empty()) return setError(sub.errorCore_);
+        return ok;
     }
 
     bool object(const Json& expected, const Json* observed) {
@@ -312,7 +318,14 @@ private:
             if (!operand.is_string()) return setError("$regex takes a string");
             auto re = compiledRegex(operand.get_ref<const std::string&>());
             if (!re) return setError(re.error().message);
-            if (observed->is_string() && std::regex_search(observed->get_ref<const std::string&>(), **re)) return true;
+            if (!observed->is_string()) return report(expectedText(op, operand), renderValue(*observed));
+            const std::string& subject = observed->get_ref<const std::string&>();
+            // libstdc++ matches recursively, so a huge subject could exhaust the stack; field values this long
+            // are data blobs, not something a rubric should pattern-match.
+            if (subject.size() > kMaxRegexSubject)
+                return report(expectedText(op, operand), "a string of " + std::to_string(subject.size()) +
+                                                             " bytes, too long to match against a pattern");
+            if (std::regex_search(subject, **re)) return true;
             return report(expectedText(op, operand), renderValue(*observed));
         }
         if (op == "$len") {
@@ -361,6 +374,7 @@ private:
     std::vector<Mismatch> mismatches_;
     bool truncated_ = false;
     std::string error_;
+    std::string errorCore_;  // error_ without its path
 };
 
 void validateInto(const Json& pattern, const std::string& pointer, std::vector<PatternIssue>& issues);

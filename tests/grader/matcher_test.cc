@@ -2,7 +2,11 @@
 // expected and observed text a student would read, quantities by value, pattern validation and count.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "grader/matcher.h"
+#include "grader/regex_cache.h"
 
 using kc::Json;
 using namespace kc::grader;
@@ -315,6 +319,30 @@ TEST_CASE("an unknown operator at match time is an error") {
     CHECK_FALSE(matches(j(R"({"a":{"$gtt":1}})"), j(R"({"a":2})")));
 }
 
+TEST_CASE("an error inside an array item or $not names the path where it was met") {
+    auto inArray = match(j(R"({"items":[{"$foo":1}]})"), j(R"({"items":[1]})"));
+    CHECK(inArray.error == "unknown operator $foo at .items");
+    auto inNot = match(j(R"({"a":{"$not":{"$foo":1}}})"), j(R"({"a":1})"));
+    CHECK(inNot.error == "unknown operator $foo at .a");
+}
+
+TEST_CASE("$regex refuses subjects over 16 KiB instead of risking the stack") {
+    auto m = only(match(j(R"({"data":{"$regex":"x"}})"), Json{{"data", std::string(20000, 'x')}}));
+    CHECK(m.observed == "a string of 20000 bytes, too long to match against a pattern");
+}
+
+TEST_CASE("compiled regexes are cached and shared") {
+    auto a = compiledRegex("^cache-test-[0-9]+$");
+    auto b = compiledRegex("^cache-test-[0-9]+$");
+    REQUIRE(a.has_value());
+    REQUIRE(b.has_value());
+    CHECK(a->get() == b->get());
+    CHECK(regexCacheSize() >= 1);
+    auto bad = compiledRegex("([");
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().kind == kc::ErrorKind::Invalid);
+}
+
 TEST_CASE("an invalid regex at match time is an error") {
     auto r = match(j(R"({"a":{"$regex":"(unclosed"}})"), j(R"({"a":"x"})"));
     CHECK_FALSE(r.ok);
@@ -396,4 +424,19 @@ TEST_CASE("count constraints") {
     CHECK(range.describe() == "between 1 and 3");
     CHECK(CountConstraint{}.satisfied(0));
     CHECK(CountConstraint{}.describe() == "any number");
+}
+
+TEST_CASE("matching from several threads at once gives the same answers") {
+    Json pattern = j(R"({"spec":{"containers":[{"name":"web","image":{"$regex":"^nginx:1\\.2[0-9]$"}}],"cpu":{"$gte":"250m"}}})");
+    Json good = j(R"({"spec":{"containers":[{"name":"web","image":"nginx:1.27"}],"cpu":"1"}})");
+    Json bad = j(R"({"spec":{"containers":[{"name":"web","image":"nginx:1.30"}],"cpu":"1"}})");
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 500; ++i)
+                if (!matches(pattern, good) || matches(pattern, bad)) ++wrong;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(wrong == 0);
 }

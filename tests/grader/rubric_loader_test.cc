@@ -243,6 +243,30 @@ TEST_CASE("missing required keys are named") {
     CHECK(lines[1] == "r.yaml:1:1: missing required key `checks`");
 }
 
+TEST_CASE("an unknown key with a block value or no value still points at the key") {
+    std::string text = "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
+                       "    hintz:\n      nudge: n\n    feedbak:\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
+    auto lines = errorLines(parse(text));
+    REQUIRE(lines.size() == 2);
+    CHECK_THAT(lines[0], Catch::StartsWith("r.yaml:7:5: unknown key `hintz` (did you mean \"hints\"?)"));
+    CHECK_THAT(lines[1], Catch::StartsWith("r.yaml:9:5: unknown key `feedbak` (did you mean \"feedback\"?)"));
+}
+
+TEST_CASE("an unknown needs id gets a suggestion") {
+    std::string text = "lab: lab-01\ntitle: T\nchecks:\n"
+                       "  - {id: setup, title: S, points: 1, steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n"
+                       "  - {id: c, title: C, points: 1, needs: [setpu], steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n";
+    auto lines = errorLines(parse(text));
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "r.yaml:5:42: check \"c\" needs unknown check \"setpu\" (did you mean \"setup\"?)");
+}
+
+TEST_CASE("an empty selector is refused") {
+    auto lines = errorLines(parse(oneStep("assert: {apiVersion: v1, kind: Pod, selector: {}}")));
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "r.yaml:8:55: an empty selector selects everything; give matchLabels or matchExpressions");
+}
+
 TEST_CASE("a step needs exactly one kind") {
     auto lines = errorLines(parse(oneStep("{message: hi}")));
     REQUIRE(lines.size() == 1);
