@@ -1,6 +1,5 @@
-// The matcher: a recursive walk of the pattern beside the observed value. Arrays are matched as a bipartite
-// problem (each expected item needs its own observed item), solved with augmenting paths over a lazily filled
-// compatibility table, because a greedy first fit wrongly fails {a, a|b} against [a, b] in some orders.
+// The matcher: a recursive walk of the pattern beside the observed value. Arrays are a bipartite matching
+// (augmenting paths over a lazily filled table), since a greedy first fit fails {a|b, a} against [a, b].
 #include "grader/matcher.h"
 
 #include <algorithm>

@@ -1,6 +1,5 @@
-// The rubric and overlay loader. A Reader walks one YAML document, turning each field into the model and each
-// problem into a positioned diagnostic instead of stopping, so an author sees every mistake in one run. Checks
-// that span the whole rubric (duplicate ids, unknown needs, cycles) run last, over the merged model.
+// The loader: a Reader walks one YAML document into the model, turning each problem into a positioned
+// diagnostic instead of stopping; whole-rubric checks (ids, needs, cycles) run last over the merged model.
 #include "grader/rubric_loader.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Edit distance (with transpositions) over short keys; the nearest option wins when it is close enough to be a typo.
+// Edit distance with transpositions over short keys: the nearest option is suggested when it is close
+// enough to be a typo, and nothing is suggested otherwise.
 #include "grader/spelling.h"
 
 #include <algorithm>

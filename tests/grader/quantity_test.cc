@@ -1,4 +1,5 @@
-// Kubernetes quantities: every suffix family, exact decimal equality, ordering, and rejection of near misses.
+// Kubernetes quantities: every suffix family, exact decimal equality, ordering across families,
+// and rejection of near misses such as "1MB" or "1ki".
 #include <catch2/catch.hpp>
 
 #include "grader/quantity.h"

@@ -1,4 +1,5 @@
-// Rubric model helpers: durations, label selectors, which steps need a live cluster, and the explain text.
+// Rubric model helpers: durations, label selectors, which steps need a live cluster,
+// and the text of `rubric explain` in the student and instructor views.
 #include <catch2/catch.hpp>
 
 #include "grader/rubric_explain.h"
