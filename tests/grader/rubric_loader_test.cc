@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 
 #include "grader/rubric_loader.h"
 #include "tests/support/temp_dir.h"
@@ -469,4 +472,33 @@ TEST_CASE("an overlay override that removes may change nothing else") {
     auto lines = errorLines(applyOverlay(loadLab02(), text, "o.yaml", "."));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "o.yaml:3:5: an override that removes a check changes nothing else");
+}
+
+TEST_CASE("random edits of a valid rubric give a rubric or positioned errors and never crash") {
+    std::ifstream in(kRubrics + "lab-02/rubric.yaml");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string original = buffer.str();
+    const std::string alphabet = "{}[]:,-# \n\"'$&*!|>abz019.";
+    std::mt19937 rng(20261122);  // fixed seed: the same edits every run
+    int failures = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::string text = original;
+        int edits = 1 + static_cast<int>(rng() % 4);
+        for (int e = 0; e < edits; ++e) {
+            size_t at = rng() % text.size();
+            switch (rng() % 3) {
+                case 0: text.erase(at, 1 + rng() % 8); break;
+                case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+                default: text[at] = alphabet[rng() % alphabet.size()]; break;
+            }
+        }
+        auto r = parseRubric(text, "fuzz.yaml", kRubrics + "lab-02");
+        if (r) continue;
+        ++failures;
+        INFO(text);
+        CHECK(r.error().kind == kc::ErrorKind::Invalid);
+        CHECK_THAT(r.error().message, Catch::StartsWith("fuzz.yaml"));
+    }
+    CHECK(failures > 0);
 }
