@@ -179,7 +179,9 @@ TEST_CASE("api double: legacy and aggregated discovery") {
                     found = true;
                     CHECK(r["scope"] == "Namespaced");
                     CHECK(r["responseKind"]["kind"] == "Deployment");
-                    CHECK(r["subresources"][0]["subresource"] == "status");
+                    std::vector<std::string> subs;
+                    for (const auto& sub : r["subresources"]) subs.push_back(sub["subresource"]);
+                    CHECK(subs == std::vector<std::string>{"scale", "status"});
                 }
     CHECK(found);
     RawResponse aggCore = c.call("GET", "/api", "", "", {{"Accept", aggregatedAccept}});
@@ -598,7 +600,8 @@ spec:
     const std::string yamlBob3 = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3}})";
     RawResponse c2 = c.call("PATCH", path + "?fieldManager=bob", yamlBob3, "application/apply-patch+yaml");
     REQUIRE(c2.status == 409);
-    CHECK(Json::parse(c2.body)["details"]["causes"][0]["message"] == "conflict with \"scaler\": .spec.replicas");
+    CHECK(Json::parse(c2.body)["details"]["causes"][0]["message"] ==
+          "conflict with \"scaler\" using apps/v1: .spec.replicas");
 }
 
 TEST_CASE("api double: status subresource and JSON patch with escaped pointers") {
@@ -935,4 +938,44 @@ TEST_CASE("api double: events in both groups with involvedObject field selector"
     Json modern = c.json("GET", "/apis/events.k8s.io/v1/namespaces/default/events", nullptr, "", 200);
     REQUIRE(modern["items"].size() == 1);
     CHECK(modern["items"][0]["apiVersion"] == "events.k8s.io/v1");
+}
+
+TEST_CASE("api double: namespace deletion terminates then removes its content") {
+    auto api = ApiDouble::start();
+    api->create(namespaceObject("lab"));
+    api->create(pod("inside", "lab"));
+    Client c{*api};
+    Json terminating = c.json("DELETE", "/api/v1/namespaces/lab", nullptr, "", 200);
+    CHECK(terminating["status"]["phase"] == "Terminating");
+    CHECK(terminating["metadata"].contains("deletionTimestamp"));
+    // Still there for a moment: a client deleting the namespace and then its pods finds them.
+    CHECK(c.call("GET", "/api/v1/namespaces/lab/pods/inside").status == 200);
+    Json refused = c.json("POST", "/api/v1/namespaces/lab/pods", pod("late", "lab"), "application/json", 403);
+    CHECK(refused["reason"] == "Forbidden");
+    bool gone = false;
+    for (int i = 0; i < 40 && !gone; ++i) {
+        std::this_thread::sleep_for(25ms);
+        gone = c.call("GET", "/api/v1/namespaces/lab").status == 404;
+    }
+    CHECK(gone);
+    CHECK(c.call("GET", "/api/v1/namespaces/lab/pods/inside").status == 404);
+}
+
+TEST_CASE("api double: scale subresource reads and writes replicas") {
+    auto api = ApiDouble::start();
+    api->create(Json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "web"}}},
+                     {"spec", {{"replicas", 2}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}});
+    Client c{*api};
+    Json scale = c.json("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale", nullptr, "", 200);
+    CHECK(scale["kind"] == "Scale");
+    CHECK(scale["apiVersion"] == "autoscaling/v1");
+    CHECK(scale["spec"]["replicas"] == 2);
+    CHECK(scale["status"]["selector"] == "app=web");
+    Json patched = c.json("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                          Json{{"spec", {{"replicas", 5}}}}, "application/merge-patch+json", 200);
+    CHECK(patched["spec"]["replicas"] == 5);
+    Json deployment = *api->get("apps/v1", "Deployment", "default", "web");
+    CHECK(deployment["spec"]["replicas"] == 5);
+    CHECK(deployment["metadata"]["generation"] == 2);
+    CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/scale").status == 404);  // pods have no /scale
 }

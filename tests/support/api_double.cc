@@ -780,6 +780,7 @@ struct ApiDouble::Impl {
     void serveWatch(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     void servePatch(const HttpRequest& request, RecordingExchange& ex, const Target& target, const std::string& user);
     void serveLog(const HttpRequest& request, RecordingExchange& ex, const Target& target);
+    void serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     bool applyFault(const FaultRule& rule, RecordingExchange& ex);
     Json table(const ResourceType& t, const std::vector<Json>& objects, const std::string& includeObject,
                const std::string& resourceVersion) const;
@@ -987,6 +988,10 @@ void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchang
     ctx.subresource = target.subresource;
     ctx.dryRun = !param(q, "dryRun").empty();
     Changes changes;
+    if (target.subresource == "scale") {
+        serveScale(request, ex, target);
+        return;
+    }
     if (request.method == "GET") {
         if (target.name.empty()) {
             if (truthy(q, "watch")) serveWatch(request, ex, target);
@@ -1506,6 +1511,84 @@ void ApiDouble::Impl::serveLog(const HttpRequest& request, RecordingExchange& ex
         if (podGone) break;
     }
     ex.endStream();
+}
+
+namespace {
+
+// The autoscaling/v1 Scale view of a Deployment, StatefulSet or ReplicaSet.
+Json scaleOf(const Json& object) {
+    Json meta{{"name", object["metadata"].value("name", "")}, {"namespace", object["metadata"].value("namespace", "")},
+              {"uid", object["metadata"].value("uid", "")},
+              {"resourceVersion", object["metadata"].value("resourceVersion", "")},
+              {"creationTimestamp", object["metadata"].value("creationTimestamp", "")}};
+    const Json spec = object.value("spec", Json::object());
+    const Json status = object.value("status", Json::object());
+    std::string selector;
+    if (spec.contains("selector") && spec["selector"].contains("matchLabels"))
+        for (auto it = spec["selector"]["matchLabels"].begin(); it != spec["selector"]["matchLabels"].end(); ++it)
+            selector += (selector.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
+    return Json{{"kind", "Scale"}, {"apiVersion", "autoscaling/v1"}, {"metadata", meta},
+                {"spec", {{"replicas", spec.value("replicas", 1)}}},
+                {"status", {{"replicas", status.value("replicas", 0)}, {"selector", selector}}}};
+}
+
+}  // namespace
+
+// /scale: read and write spec.replicas through a Scale object (kubectl scale sends a merge patch here).
+void ApiDouble::Impl::serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target) {
+    const ResourceType& t = *target.type;
+    auto q = parseQuery(request.query);
+    WriteContext ctx;
+    ctx.http = true;
+    ctx.manager = managerFor(request, q);
+    ctx.subresource = "scale";  // recorded in managedFields like the real server
+    ctx.dryRun = !param(q, "dryRun").empty();
+    Changes changes;
+    Json result;
+    {
+        std::lock_guard lock(mu);
+        const Json* current = store.find(t.key(), target.ns, target.name);
+        if (!current) throw notFound(t, target.name);
+        Json scale = scaleOf(*current);
+        if (request.method == "GET") {
+            result = scale;
+        } else if (request.method == "PUT" || request.method == "PATCH") {
+            Json body = Json::parse(request.body, nullptr, false);
+            if (body.is_discarded()) throw badRequest("the request body is not valid JSON");
+            std::string type = mediaType(request.header("content-type"));
+            Json next = scale;
+            if (request.method == "PUT") {
+                next = body;
+            } else if (type == "application/json-patch+json") {
+                try {
+                    next = scale.patch(body);
+                } catch (const Json::exception& e) {
+                    throw invalid(t, target.name, std::string("the JSON patch could not be applied: ") + e.what());
+                }
+            } else if (type == "application/merge-patch+json" || type == "application/strategic-merge-patch+json") {
+                stripDirectives(body);
+                next.merge_patch(body);
+            } else {
+                throw ApiError(415, "UnsupportedMediaType", "the /scale subresource takes JSON, merge or strategic merge patches");
+            }
+            if (!next.contains("spec") || !next["spec"].contains("replicas") || !next["spec"]["replicas"].is_number_integer())
+                throw invalid(t, target.name, "spec.replicas: Required value");
+            std::string rv = next.value("metadata", Json::object()).value("resourceVersion", "");
+            if (!rv.empty() && rv != metaString(*current, "resourceVersion"))
+                throw ApiError(409, "Conflict",
+                               "Operation cannot be fulfilled on " + qualified(t) + " \"" + target.name +
+                                   "\": the object has been modified; please apply your changes to the latest version "
+                                   "and try again",
+                               details(t, target.name));
+            Json object = present(t, target.version, *current);
+            object["spec"]["replicas"] = next["spec"]["replicas"];
+            result = scaleOf(updateL(t, target.version, object, ctx, changes));
+        } else {
+            throw ApiError(405, "MethodNotAllowed", "the /scale subresource takes GET, PUT and PATCH");
+        }
+    }
+    runControllers(changes);
+    sendJson(ex, 200, result);
 }
 
 // ---------------- public API ----------------
