@@ -3,8 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/support/api_double.h"
 #include "tests/support/label_selector.h"
@@ -978,4 +984,62 @@ TEST_CASE("api double: scale subresource reads and writes replicas") {
     CHECK(deployment["spec"]["replicas"] == 5);
     CHECK(deployment["metadata"]["generation"] == 2);
     CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/scale").status == 404);  // pods have no /scale
+}
+
+namespace {
+
+// A plain TCP connection to the double (no TLS), for handshake-level garbage.
+int plainConnect(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+}  // namespace
+
+TEST_CASE("api double: plaintext and silent connections neither break nor block it") {
+    auto api = ApiDouble::start();
+    int plaintext = plainConnect(api->port());
+    const char request[] = "GET /version HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(::write(plaintext, request, sizeof request - 1) > 0);
+    char buf[256];
+    timeval tv{5, 0};
+    ::setsockopt(plaintext, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n;
+    while ((n = ::read(plaintext, buf, sizeof buf)) > 0) {}
+    int readError = n < 0 ? errno : 0;
+    // The server ended the connection (closed, or reset because our bytes were unread); a timeout would fail.
+    CHECK((n == 0 || readError == ECONNRESET));
+    ::close(plaintext);
+    int silent = plainConnect(api->port());  // never starts a handshake
+    Client c{*api};
+    CHECK(c.call("GET", "/api").status == 200);  // other clients are served meanwhile
+    auto t0 = std::chrono::steady_clock::now();
+    api.reset();
+    CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+    ::close(silent);
+}
+
+TEST_CASE("api double: identity in a write body cannot move an object") {
+    auto api = ApiDouble::start();
+    api->create(Json{{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "n1"}}}});
+    Client c{*api};
+    Json node = c.json("GET", "/api/v1/nodes/n1", nullptr, "", 200);
+    node["metadata"]["namespace"] = "default";
+    node["metadata"]["labels"] = Json{{"a", "b"}};
+    Json updated = c.json("PUT", "/api/v1/nodes/n1", node, "application/json", 200);
+    CHECK_FALSE(updated["metadata"].contains("namespace"));
+    CHECK(api->get("v1", "Node", "", "n1"));
+    Json renamed = node;
+    renamed["metadata"]["name"] = "n2";
+    CHECK(c.call("PUT", "/api/v1/nodes/n1", renamed.dump()).status == 400);
+    Json patched = c.json("PATCH", "/api/v1/nodes/n1",
+                          Json::array({Json{{"op", "replace"}, {"path", "/metadata/name"}, {"value", "n3"}}}),
+                          "application/json-patch+json", 200);
+    CHECK(patched["metadata"]["name"] == "n1");
+    CHECK(c.json("GET", "/api/v1/nodes", nullptr, "", 200)["items"].size() == 1);
 }

@@ -599,6 +599,10 @@ struct ApiDouble::Impl {
     // Generation, no-op detection, finalizer completion, storage and events.
     Json commitL(const ResourceType& t, const std::string& version, const Json& old, Json next, const WriteContext& ctx,
                  Changes& changes) {
+        // Identity never changes through a write (and decides where the store keeps the object).
+        next["metadata"]["name"] = old["metadata"]["name"];
+        if (t.namespaced) next["metadata"]["namespace"] = old["metadata"]["namespace"];
+        else next["metadata"].erase("namespace");
         bool hasStatus = t.hasSubresource("status");
         if (specPart(present(t, version, old), hasStatus) != specPart(next, hasStatus))
             next["metadata"]["generation"] = old["metadata"].value("generation", 1) + 1;
@@ -1138,6 +1142,8 @@ void ApiDouble::Impl::servePatch(const HttpRequest& request, RecordingExchange& 
             if (!bodyNs.empty() && bodyNs != target.ns)
                 throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
             config["metadata"]["namespace"] = target.ns;
+        } else {
+            config["metadata"].erase("namespace");
         }
         std::string precondition = metaString(config, "resourceVersion");
         for (const char* k : {"resourceVersion", "managedFields", "uid", "creationTimestamp", "generation",

@@ -304,6 +304,7 @@ bool readRequest(TlsConnection& conn, HttpRequest& request) {
     request.method = requestLine.substr(0, sp1);
     request.target = requestLine.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string version = requestLine.substr(sp2 + 1);
+    request.version = version;
     if (version.rfind("HTTP/1.", 0) != 0 || request.method.empty() || request.target.empty() ||
         request.target[0] != '/')
         protocolError(conn, 400, "malformed request line");
@@ -518,8 +519,11 @@ void HttpsServer::Impl::serve(const std::shared_ptr<Connection>& connection) {
                     HttpRequest request;
                     if (!readRequest(conn, request)) break;
                     request.clientCertCn = cn;
+                    // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked to.
                     std::string connectionHeader = lower(request.header("connection"));
-                    Exchange exchange(conn, connectionHeader != "close");
+                    bool keepAlive = request.version == "HTTP/1.0" ? connectionHeader == "keep-alive"
+                                                                   : connectionHeader != "close";
+                    Exchange exchange(conn, keepAlive);
                     try {
                         handler(request, exchange);
                     } catch (const std::exception& e) {
