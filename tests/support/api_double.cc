@@ -363,6 +363,7 @@ struct ApiDouble::Impl {
     std::thread scheduler;
 
     // ---- store logic (mu held) ----
+    // Resource types are passed by value: registering or removing a CRD reallocates `types`.
     const ResourceType* typeFor(const std::string& group, const std::string& version, const std::string& plural) const {
         for (const auto& t : types)
             if (t.group == group && t.plural == plural && t.servesVersion(version)) return &t;
@@ -401,7 +402,7 @@ struct ApiDouble::Impl {
         }
     }
 
-    Json createL(const ResourceType& t, const std::string& version, Json object, const WriteContext& ctx,
+    Json createL(ResourceType t, const std::string& version, Json object, const WriteContext& ctx,
                  Changes& changes) {
         if (!object.is_object()) throw badRequest("the request body must be a JSON object");
         if (object.contains("kind") && object["kind"] != t.kind)
@@ -535,20 +536,20 @@ struct ApiDouble::Impl {
     }
 
     void establishL(const std::string& name, const std::string& uid, Changes& changes) {
-        const ResourceType* crdType = typeByKey("apiextensions.k8s.io/customresourcedefinitions");
-        const Json* found = store.find(crdType->key(), "", name);
+        const ResourceType crdType = *typeByKey("apiextensions.k8s.io/customresourcedefinitions");
+        const Json* found = store.find(crdType.key(), "", name);
         if (!found || metaString(*found, "uid") != uid || crdEstablished(*found)) return;
         Json crd = *found;
         crd["status"]["conditions"].push_back(Json{{"type", "Established"}, {"status", "True"},
                                                    {"lastTransitionTime", nowRfc3339()}, {"reason", "InitialNamesAccepted"},
                                                    {"message", "the initial names have been accepted"}});
-        Json stored = store.put(crdType->key(), crd, "MODIFIED");
+        Json stored = store.put(crdType.key(), crd, "MODIFIED");
         registerCrd(stored);
-        emit(changes, *crdType, "MODIFIED", stored);
+        emit(changes, crdType, "MODIFIED", stored);
     }
 
     // Applies the write strategy for PUT-like writes and commits; `incoming` is the full new object.
-    Json updateL(const ResourceType& t, const std::string& version, Json incoming, const WriteContext& ctx,
+    Json updateL(ResourceType t, const std::string& version, Json incoming, const WriteContext& ctx,
                  Changes& changes) {
         if (!incoming.is_object()) throw badRequest("the request body must be a JSON object");
         if (incoming.contains("kind") && incoming["kind"] != t.kind)
@@ -597,7 +598,7 @@ struct ApiDouble::Impl {
     }
 
     // Generation, no-op detection, finalizer completion, storage and events.
-    Json commitL(const ResourceType& t, const std::string& version, const Json& old, Json next, const WriteContext& ctx,
+    Json commitL(ResourceType t, const std::string& version, const Json& old, Json next, const WriteContext& ctx,
                  Changes& changes) {
         // Identity never changes through a write (and decides where the store keeps the object).
         next["metadata"]["name"] = old["metadata"]["name"];
@@ -621,7 +622,7 @@ struct ApiDouble::Impl {
         return present(t, version, stored);
     }
 
-    Json deleteL(const ResourceType& t, const std::string& ns, const std::string& name, const std::string& propagation,
+    Json deleteL(ResourceType t, const std::string& ns, const std::string& name, const std::string& propagation,
                  const Json& preconditions, bool dryRun, Changes& changes) {
         const Json* current = store.find(t.key(), ns, name);
         if (!current) throw notFound(t, name);
@@ -672,7 +673,7 @@ struct ApiDouble::Impl {
     }
 
     // Removes an object now, then its dependents (by ownerReferences) unless orphaned, then type-specific cleanup.
-    Json removeNowL(const ResourceType& t, const std::string& ns, const std::string& name, const std::string& propagation,
+    Json removeNowL(ResourceType t, const std::string& ns, const std::string& name, const std::string& propagation,
                     Changes& changes) {
         Json removed = store.erase(t.key(), ns, name);
         if (removed.is_null()) return removed;
@@ -680,8 +681,10 @@ struct ApiDouble::Impl {
         std::string uid = metaString(removed, "uid");
         // Dependents: Background and Foreground both delete them (Foreground is simplified: not waited for).
         for (const std::string& key : store.typeKeys()) {
-            const ResourceType* dt = typeByKey(key);
-            if (!dt) continue;
+            const ResourceType* found = typeByKey(key);
+            if (!found) continue;
+            const ResourceType dependentType = *found;  // deleting a dependent CRD would move `types`
+            const ResourceType* dt = &dependentType;
             std::vector<Json> owned;
             for (const Json* o : store.list(key, ""))
                 if (o->contains("metadata") && (*o)["metadata"].contains("ownerReferences"))

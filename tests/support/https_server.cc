@@ -2,6 +2,8 @@
 // garbage or hostile input ends one connection with an error instead of hanging or crashing the test process.
 #include "tests/support/https_server.h"
 
+#include "clusters/json.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -251,11 +253,22 @@ private:
     After after_ = After::KeepAlive;
 };
 
+// Errors the server itself answers are Kubernetes Status objects too, so clients parse every non-2xx alike.
+std::string statusJson(int status, const std::string& message) {
+    const char* reason = status == 413   ? "RequestEntityTooLarge"
+                         : status >= 500 ? "InternalError"
+                                         : "BadRequest";
+    return kc::Json{{"kind", "Status"},   {"apiVersion", "v1"}, {"metadata", kc::Json::object()},
+                    {"status", "Failure"}, {"message", message}, {"reason", reason},
+                    {"code", status}}
+        .dump();
+}
+
 // Answers a protocol error and ends the connection.
 [[noreturn]] void protocolError(TlsConnection& conn, int status, const std::string& message) {
-    std::string body = message + "\n";
+    std::string body = statusJson(status, message);
     conn.writeAll("HTTP/1.1 " + std::to_string(status) + " " + httpReasonPhrase(status) +
-                  "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+                  "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
                   std::to_string(body.size()) + "\r\n\r\n" + body);
     throw ConnectionEnd{};
 }
@@ -528,8 +541,8 @@ void HttpsServer::Impl::serve(const std::shared_ptr<Connection>& connection) {
                         handler(request, exchange);
                     } catch (const std::exception& e) {
                         if (exchange.status() == 0 && exchange.after() == After::KeepAlive)
-                            exchange.respond(500, {{"Content-Type", "text/plain"}},
-                                             std::string("test double handler threw: ") + e.what());
+                            exchange.respond(500, {{"Content-Type", "application/json"}},
+                                             statusJson(500, std::string("test double handler threw: ") + e.what()));
                     }
                     if (exchange.streaming()) exchange.endStream();
                     if (exchange.after() == After::Reset) {
@@ -537,7 +550,8 @@ void HttpsServer::Impl::serve(const std::shared_ptr<Connection>& connection) {
                         break;
                     }
                     if (exchange.status() == 0 && exchange.after() == After::KeepAlive)
-                        exchange.respond(500, {{"Content-Type", "text/plain"}}, "test double gave no answer");
+                        exchange.respond(500, {{"Content-Type", "application/json"}},
+                                         statusJson(500, "test double gave no answer"));
                     if (exchange.after() != After::KeepAlive) break;
                 }
             } catch (const ConnectionEnd&) {
