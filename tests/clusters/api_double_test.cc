@@ -3,8 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/support/api_double.h"
 #include "tests/support/label_selector.h"
@@ -179,7 +185,9 @@ TEST_CASE("api double: legacy and aggregated discovery") {
                     found = true;
                     CHECK(r["scope"] == "Namespaced");
                     CHECK(r["responseKind"]["kind"] == "Deployment");
-                    CHECK(r["subresources"][0]["subresource"] == "status");
+                    std::vector<std::string> subs;
+                    for (const auto& sub : r["subresources"]) subs.push_back(sub["subresource"]);
+                    CHECK(subs == std::vector<std::string>{"scale", "status"});
                 }
     CHECK(found);
     RawResponse aggCore = c.call("GET", "/api", "", "", {{"Accept", aggregatedAccept}});
@@ -598,7 +606,8 @@ spec:
     const std::string yamlBob3 = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3}})";
     RawResponse c2 = c.call("PATCH", path + "?fieldManager=bob", yamlBob3, "application/apply-patch+yaml");
     REQUIRE(c2.status == 409);
-    CHECK(Json::parse(c2.body)["details"]["causes"][0]["message"] == "conflict with \"scaler\": .spec.replicas");
+    CHECK(Json::parse(c2.body)["details"]["causes"][0]["message"] ==
+          "conflict with \"scaler\" using apps/v1: .spec.replicas");
 }
 
 TEST_CASE("api double: status subresource and JSON patch with escaped pointers") {
@@ -751,7 +760,9 @@ TEST_CASE("api double: garbage and oversized requests do not break the server") 
     CHECK(huge.readHead().status == 431);
     RawHttpsConnection bigBody(api->url(), certAuth());
     bigBody.send("POST", "/api/v1/namespaces/default/configmaps", {{"Content-Length", "99999999999"}});
-    CHECK(bigBody.readHead().status == 413);
+    RawResponse tooBig = bigBody.readHead();
+    CHECK(tooBig.status == 413);
+    CHECK(tooBig.header("content-type") == "application/json");
     Client c{*api};
     CHECK(c.call("POST", "/api/v1/namespaces/default/configmaps", "{not json").status == 400);
     CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/y/z/w").status == 404);
@@ -935,4 +946,102 @@ TEST_CASE("api double: events in both groups with involvedObject field selector"
     Json modern = c.json("GET", "/apis/events.k8s.io/v1/namespaces/default/events", nullptr, "", 200);
     REQUIRE(modern["items"].size() == 1);
     CHECK(modern["items"][0]["apiVersion"] == "events.k8s.io/v1");
+}
+
+TEST_CASE("api double: namespace deletion terminates then removes its content") {
+    auto api = ApiDouble::start();
+    api->create(namespaceObject("lab"));
+    api->create(pod("inside", "lab"));
+    Client c{*api};
+    Json terminating = c.json("DELETE", "/api/v1/namespaces/lab", nullptr, "", 200);
+    CHECK(terminating["status"]["phase"] == "Terminating");
+    CHECK(terminating["metadata"].contains("deletionTimestamp"));
+    // Still there for a moment: a client deleting the namespace and then its pods finds them.
+    CHECK(c.call("GET", "/api/v1/namespaces/lab/pods/inside").status == 200);
+    Json refused = c.json("POST", "/api/v1/namespaces/lab/pods", pod("late", "lab"), "application/json", 403);
+    CHECK(refused["reason"] == "Forbidden");
+    bool gone = false;
+    for (int i = 0; i < 40 && !gone; ++i) {
+        std::this_thread::sleep_for(25ms);
+        gone = c.call("GET", "/api/v1/namespaces/lab").status == 404;
+    }
+    CHECK(gone);
+    CHECK(c.call("GET", "/api/v1/namespaces/lab/pods/inside").status == 404);
+}
+
+TEST_CASE("api double: scale subresource reads and writes replicas") {
+    auto api = ApiDouble::start();
+    api->create(Json{{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "web"}}},
+                     {"spec", {{"replicas", 2}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}});
+    Client c{*api};
+    Json scale = c.json("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale", nullptr, "", 200);
+    CHECK(scale["kind"] == "Scale");
+    CHECK(scale["apiVersion"] == "autoscaling/v1");
+    CHECK(scale["spec"]["replicas"] == 2);
+    CHECK(scale["status"]["selector"] == "app=web");
+    Json patched = c.json("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                          Json{{"spec", {{"replicas", 5}}}}, "application/merge-patch+json", 200);
+    CHECK(patched["spec"]["replicas"] == 5);
+    Json deployment = *api->get("apps/v1", "Deployment", "default", "web");
+    CHECK(deployment["spec"]["replicas"] == 5);
+    CHECK(deployment["metadata"]["generation"] == 2);
+    CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/scale").status == 404);  // pods have no /scale
+}
+
+namespace {
+
+// A plain TCP connection to the double (no TLS), for handshake-level garbage.
+int plainConnect(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+}  // namespace
+
+TEST_CASE("api double: plaintext and silent connections neither break nor block it") {
+    auto api = ApiDouble::start();
+    int plaintext = plainConnect(api->port());
+    const char request[] = "GET /version HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(::write(plaintext, request, sizeof request - 1) > 0);
+    char buf[256];
+    timeval tv{5, 0};
+    ::setsockopt(plaintext, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n;
+    while ((n = ::read(plaintext, buf, sizeof buf)) > 0) {}
+    int readError = n < 0 ? errno : 0;
+    // The server ended the connection (closed, or reset because our bytes were unread); a timeout would fail.
+    CHECK((n == 0 || readError == ECONNRESET));
+    ::close(plaintext);
+    int silent = plainConnect(api->port());  // never starts a handshake
+    Client c{*api};
+    CHECK(c.call("GET", "/api").status == 200);  // other clients are served meanwhile
+    auto t0 = std::chrono::steady_clock::now();
+    api.reset();
+    CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+    ::close(silent);
+}
+
+TEST_CASE("api double: identity in a write body cannot move an object") {
+    auto api = ApiDouble::start();
+    api->create(Json{{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "n1"}}}});
+    Client c{*api};
+    Json node = c.json("GET", "/api/v1/nodes/n1", nullptr, "", 200);
+    node["metadata"]["namespace"] = "default";
+    node["metadata"]["labels"] = Json{{"a", "b"}};
+    Json updated = c.json("PUT", "/api/v1/nodes/n1", node, "application/json", 200);
+    CHECK_FALSE(updated["metadata"].contains("namespace"));
+    CHECK(api->get("v1", "Node", "", "n1"));
+    Json renamed = node;
+    renamed["metadata"]["name"] = "n2";
+    CHECK(c.call("PUT", "/api/v1/nodes/n1", renamed.dump()).status == 400);
+    Json patched = c.json("PATCH", "/api/v1/nodes/n1",
+                          Json::array({Json{{"op", "replace"}, {"path", "/metadata/name"}, {"value", "n3"}}}),
+                          "application/json-patch+json", 200);
+    CHECK(patched["metadata"]["name"] == "n1");
+    CHECK(c.json("GET", "/api/v1/nodes", nullptr, "", 200)["items"].size() == 1);
 }

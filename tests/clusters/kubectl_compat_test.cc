@@ -174,6 +174,21 @@ spec:
     k.ok({"apply", "--server-side", "--validate=false", "--field-manager=autoscaler", "--force-conflicts", "-f", scale});
     CHECK((*api->get("apps/v1", "Deployment", "ml", "trainer"))["spec"]["replicas"] == 5);
 
+    // kubectl scale goes through /scale; the next apply of the manifest's replicas then conflicts with that
+    // Update, in the real server's words.
+    k.ok({"scale", "deployment", "trainer", "-n", "ml", "--replicas=7"});
+    CHECK((*api->get("apps/v1", "Deployment", "ml", "trainer"))["spec"]["replicas"] == 7);
+    std::string replicas2 = home.write("replicas2.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: trainer, namespace: ml}
+spec:
+  replicas: 2
+)");
+    kc::ProcessResult afterScale =
+        k.run({"apply", "--server-side", "--validate=false", "--field-manager=autoscaler", "-f", replicas2});
+    CHECK(afterScale.exitCode != 0);
+    CHECK(afterScale.stderrText.find("using apps/v1: .spec.replicas") != std::string::npos);
+
     api->setPodLog("default", "alpha", "app", "line one\nline two\n");
     CHECK(k.ok({"logs", "alpha"}) == "line one\nline two\n");
     CHECK(k.ok({"logs", "alpha", "--tail=1"}) == "line two\n");

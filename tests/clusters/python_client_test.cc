@@ -24,6 +24,9 @@ bool pythonClientPresent() {
 }
 
 void arrange(ApiDouble& api) {
+    api.create(Json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "logger"}, {"namespace", "kube-system"}}},
+                    {"spec", {{"containers", Json::array({Json{{"name", "app"}, {"image", "busybox"}}})}}}});
+    api.setPodLog("kube-system", "logger", "app", "starting\nready\n");
     api.create(Json{{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "gpu-node"}}},
                     {"status", {{"capacity", {{"cpu", "8"}}}}}});
     api.create(Json::parse(R"({
@@ -74,6 +77,9 @@ void checkResults(const Json& out) {
     CHECK(out["watch_seconds"].get<double>() >= 1.9);
     CHECK(out["watch_seconds"].get<double>() < 5.0);
     CHECK(out["pods_after_delete"] == Json::array({"py-pod"}));
+    CHECK(out["log_tail"] == "ready\n");
+    CHECK(out["pages"] == Json::array({"py-late", "py-pod", 2}));  // sorted by namespace, then name
+    CHECK(out["expired_watch"] == 410);
 }
 
 }  // namespace
@@ -83,8 +89,10 @@ TEST_CASE("python kubernetes client against the api double") {
         WARN("/usr/bin/python3 cannot import kubernetes; skipping Python client compatibility test");
         return;
     }
+    ApiDoubleOptions options;
+    options.watchHistory = 10;  // so that the script's watch from resourceVersion 1 is too old
     SECTION("client certificate") {
-        auto api = ApiDouble::start();
+        auto api = ApiDouble::start(options);
         arrange(*api);
         checkResults(runClientCheck(*api, false));
         for (const auto& r : api->requests()) CHECK(r.user == "student");
@@ -94,7 +102,7 @@ TEST_CASE("python kubernetes client against the api double") {
         CHECK((*status)["status"]["readyReplicas"] == 2);
     }
     SECTION("bearer token") {
-        auto api = ApiDouble::start();
+        auto api = ApiDouble::start(options);
         arrange(*api);
         checkResults(runClientCheck(*api, true));
         for (const auto& r : api->requests()) CHECK(r.user == "token-user");

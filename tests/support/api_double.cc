@@ -363,6 +363,7 @@ struct ApiDouble::Impl {
     std::thread scheduler;
 
     // ---- store logic (mu held) ----
+    // Resource types are passed by value: registering or removing a CRD reallocates `types`.
     const ResourceType* typeFor(const std::string& group, const std::string& version, const std::string& plural) const {
         for (const auto& t : types)
             if (t.group == group && t.plural == plural && t.servesVersion(version)) return &t;
@@ -401,7 +402,7 @@ struct ApiDouble::Impl {
         }
     }
 
-    Json createL(const ResourceType& t, const std::string& version, Json object, const WriteContext& ctx,
+    Json createL(ResourceType t, const std::string& version, Json object, const WriteContext& ctx,
                  Changes& changes) {
         if (!object.is_object()) throw badRequest("the request body must be a JSON object");
         if (object.contains("kind") && object["kind"] != t.kind)
@@ -535,20 +536,20 @@ struct ApiDouble::Impl {
     }
 
     void establishL(const std::string& name, const std::string& uid, Changes& changes) {
-        const ResourceType* crdType = typeByKey("apiextensions.k8s.io/customresourcedefinitions");
-        const Json* found = store.find(crdType->key(), "", name);
+        const ResourceType crdType = *typeByKey("apiextensions.k8s.io/customresourcedefinitions");
+        const Json* found = store.find(crdType.key(), "", name);
         if (!found || metaString(*found, "uid") != uid || crdEstablished(*found)) return;
         Json crd = *found;
         crd["status"]["conditions"].push_back(Json{{"type", "Established"}, {"status", "True"},
                                                    {"lastTransitionTime", nowRfc3339()}, {"reason", "InitialNamesAccepted"},
                                                    {"message", "the initial names have been accepted"}});
-        Json stored = store.put(crdType->key(), crd, "MODIFIED");
+        Json stored = store.put(crdType.key(), crd, "MODIFIED");
         registerCrd(stored);
-        emit(changes, *crdType, "MODIFIED", stored);
+        emit(changes, crdType, "MODIFIED", stored);
     }
 
     // Applies the write strategy for PUT-like writes and commits; `incoming` is the full new object.
-    Json updateL(const ResourceType& t, const std::string& version, Json incoming, const WriteContext& ctx,
+    Json updateL(ResourceType t, const std::string& version, Json incoming, const WriteContext& ctx,
                  Changes& changes) {
         if (!incoming.is_object()) throw badRequest("the request body must be a JSON object");
         if (incoming.contains("kind") && incoming["kind"] != t.kind)
@@ -597,8 +598,12 @@ struct ApiDouble::Impl {
     }
 
     // Generation, no-op detection, finalizer completion, storage and events.
-    Json commitL(const ResourceType& t, const std::string& version, const Json& old, Json next, const WriteContext& ctx,
+    Json commitL(ResourceType t, const std::string& version, const Json& old, Json next, const WriteContext& ctx,
                  Changes& changes) {
+        // Identity never changes through a write (and decides where the store keeps the object).
+        next["metadata"]["name"] = old["metadata"]["name"];
+        if (t.namespaced) next["metadata"]["namespace"] = old["metadata"]["namespace"];
+        else next["metadata"].erase("namespace");
         bool hasStatus = t.hasSubresource("status");
         if (specPart(present(t, version, old), hasStatus) != specPart(next, hasStatus))
             next["metadata"]["generation"] = old["metadata"].value("generation", 1) + 1;
@@ -617,7 +622,7 @@ struct ApiDouble::Impl {
         return present(t, version, stored);
     }
 
-    Json deleteL(const ResourceType& t, const std::string& ns, const std::string& name, const std::string& propagation,
+    Json deleteL(ResourceType t, const std::string& ns, const std::string& name, const std::string& propagation,
                  const Json& preconditions, bool dryRun, Changes& changes) {
         const Json* current = store.find(t.key(), ns, name);
         if (!current) throw notFound(t, name);
@@ -668,7 +673,7 @@ struct ApiDouble::Impl {
     }
 
     // Removes an object now, then its dependents (by ownerReferences) unless orphaned, then type-specific cleanup.
-    Json removeNowL(const ResourceType& t, const std::string& ns, const std::string& name, const std::string& propagation,
+    Json removeNowL(ResourceType t, const std::string& ns, const std::string& name, const std::string& propagation,
                     Changes& changes) {
         Json removed = store.erase(t.key(), ns, name);
         if (removed.is_null()) return removed;
@@ -676,8 +681,10 @@ struct ApiDouble::Impl {
         std::string uid = metaString(removed, "uid");
         // Dependents: Background and Foreground both delete them (Foreground is simplified: not waited for).
         for (const std::string& key : store.typeKeys()) {
-            const ResourceType* dt = typeByKey(key);
-            if (!dt) continue;
+            const ResourceType* found = typeByKey(key);
+            if (!found) continue;
+            const ResourceType dependentType = *found;  // deleting a dependent CRD would move `types`
+            const ResourceType* dt = &dependentType;
             std::vector<Json> owned;
             for (const Json* o : store.list(key, ""))
                 if (o->contains("metadata") && (*o)["metadata"].contains("ownerReferences"))
@@ -780,6 +787,7 @@ struct ApiDouble::Impl {
     void serveWatch(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     void servePatch(const HttpRequest& request, RecordingExchange& ex, const Target& target, const std::string& user);
     void serveLog(const HttpRequest& request, RecordingExchange& ex, const Target& target);
+    void serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     bool applyFault(const FaultRule& rule, RecordingExchange& ex);
     Json table(const ResourceType& t, const std::vector<Json>& objects, const std::string& includeObject,
                const std::string& resourceVersion) const;
@@ -991,6 +999,10 @@ void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchang
     ctx.subresource = target.subresource;
     ctx.dryRun = !param(q, "dryRun").empty();
     Changes changes;
+    if (target.subresource == "scale") {
+        serveScale(request, ex, target);
+        return;
+    }
     if (request.method == "GET") {
         if (target.name.empty()) {
             if (truthy(q, "watch")) serveWatch(request, ex, target);
@@ -1137,6 +1149,8 @@ void ApiDouble::Impl::servePatch(const HttpRequest& request, RecordingExchange& 
             if (!bodyNs.empty() && bodyNs != target.ns)
                 throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
             config["metadata"]["namespace"] = target.ns;
+        } else {
+            config["metadata"].erase("namespace");
         }
         std::string precondition = metaString(config, "resourceVersion");
         for (const char* k : {"resourceVersion", "managedFields", "uid", "creationTimestamp", "generation",
@@ -1510,6 +1524,84 @@ void ApiDouble::Impl::serveLog(const HttpRequest& request, RecordingExchange& ex
         if (podGone) break;
     }
     ex.endStream();
+}
+
+namespace {
+
+// The autoscaling/v1 Scale view of a Deployment, StatefulSet or ReplicaSet.
+Json scaleOf(const Json& object) {
+    Json meta{{"name", object["metadata"].value("name", "")}, {"namespace", object["metadata"].value("namespace", "")},
+              {"uid", object["metadata"].value("uid", "")},
+              {"resourceVersion", object["metadata"].value("resourceVersion", "")},
+              {"creationTimestamp", object["metadata"].value("creationTimestamp", "")}};
+    const Json spec = object.value("spec", Json::object());
+    const Json status = object.value("status", Json::object());
+    std::string selector;
+    if (spec.contains("selector") && spec["selector"].contains("matchLabels"))
+        for (auto it = spec["selector"]["matchLabels"].begin(); it != spec["selector"]["matchLabels"].end(); ++it)
+            selector += (selector.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
+    return Json{{"kind", "Scale"}, {"apiVersion", "autoscaling/v1"}, {"metadata", meta},
+                {"spec", {{"replicas", spec.value("replicas", 1)}}},
+                {"status", {{"replicas", status.value("replicas", 0)}, {"selector", selector}}}};
+}
+
+}  // namespace
+
+// /scale: read and write spec.replicas through a Scale object (kubectl scale sends a merge patch here).
+void ApiDouble::Impl::serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target) {
+    const ResourceType& t = *target.type;
+    auto q = parseQuery(request.query);
+    WriteContext ctx;
+    ctx.http = true;
+    ctx.manager = managerFor(request, q);
+    ctx.subresource = "scale";  // recorded in managedFields like the real server
+    ctx.dryRun = !param(q, "dryRun").empty();
+    Changes changes;
+    Json result;
+    {
+        std::lock_guard lock(mu);
+        const Json* current = store.find(t.key(), target.ns, target.name);
+        if (!current) throw notFound(t, target.name);
+        Json scale = scaleOf(*current);
+        if (request.method == "GET") {
+            result = scale;
+        } else if (request.method == "PUT" || request.method == "PATCH") {
+            Json body = Json::parse(request.body, nullptr, false);
+            if (body.is_discarded()) throw badRequest("the request body is not valid JSON");
+            std::string type = mediaType(request.header("content-type"));
+            Json next = scale;
+            if (request.method == "PUT") {
+                next = body;
+            } else if (type == "application/json-patch+json") {
+                try {
+                    next = scale.patch(body);
+                } catch (const Json::exception& e) {
+                    throw invalid(t, target.name, std::string("the JSON patch could not be applied: ") + e.what());
+                }
+            } else if (type == "application/merge-patch+json" || type == "application/strategic-merge-patch+json") {
+                stripDirectives(body);
+                next.merge_patch(body);
+            } else {
+                throw ApiError(415, "UnsupportedMediaType", "the /scale subresource takes JSON, merge or strategic merge patches");
+            }
+            if (!next.contains("spec") || !next["spec"].contains("replicas") || !next["spec"]["replicas"].is_number_integer())
+                throw invalid(t, target.name, "spec.replicas: Required value");
+            std::string rv = next.value("metadata", Json::object()).value("resourceVersion", "");
+            if (!rv.empty() && rv != metaString(*current, "resourceVersion"))
+                throw ApiError(409, "Conflict",
+                               "Operation cannot be fulfilled on " + qualified(t) + " \"" + target.name +
+                                   "\": the object has been modified; please apply your changes to the latest version "
+                                   "and try again",
+                               details(t, target.name));
+            Json object = present(t, target.version, *current);
+            object["spec"]["replicas"] = next["spec"]["replicas"];
+            result = scaleOf(updateL(t, target.version, object, ctx, changes));
+        } else {
+            throw ApiError(405, "MethodNotAllowed", "the /scale subresource takes GET, PUT and PATCH");
+        }
+    }
+    runControllers(changes);
+    sendJson(ex, 200, result);
 }
 
 // ---------------- public API ----------------

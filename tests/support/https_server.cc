@@ -2,6 +2,8 @@
 // garbage or hostile input ends one connection with an error instead of hanging or crashing the test process.
 #include "tests/support/https_server.h"
 
+#include "clusters/json.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -251,11 +253,22 @@ private:
     After after_ = After::KeepAlive;
 };
 
+// Errors the server itself answers are Kubernetes Status objects too, so clients parse every non-2xx alike.
+std::string statusJson(int status, const std::string& message) {
+    const char* reason = status == 413   ? "RequestEntityTooLarge"
+                         : status >= 500 ? "InternalError"
+                                         : "BadRequest";
+    return kc::Json{{"kind", "Status"},   {"apiVersion", "v1"}, {"metadata", kc::Json::object()},
+                    {"status", "Failure"}, {"message", message}, {"reason", reason},
+                    {"code", status}}
+        .dump();
+}
+
 // Answers a protocol error and ends the connection.
 [[noreturn]] void protocolError(TlsConnection& conn, int status, const std::string& message) {
-    std::string body = message + "\n";
+    std::string body = statusJson(status, message);
     conn.writeAll("HTTP/1.1 " + std::to_string(status) + " " + httpReasonPhrase(status) +
-                  "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+                  "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
                   std::to_string(body.size()) + "\r\n\r\n" + body);
     throw ConnectionEnd{};
 }
@@ -304,6 +317,7 @@ bool readRequest(TlsConnection& conn, HttpRequest& request) {
     request.method = requestLine.substr(0, sp1);
     request.target = requestLine.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string version = requestLine.substr(sp2 + 1);
+    request.version = version;
     if (version.rfind("HTTP/1.", 0) != 0 || request.method.empty() || request.target.empty() ||
         request.target[0] != '/')
         protocolError(conn, 400, "malformed request line");
@@ -518,14 +532,17 @@ void HttpsServer::Impl::serve(const std::shared_ptr<Connection>& connection) {
                     HttpRequest request;
                     if (!readRequest(conn, request)) break;
                     request.clientCertCn = cn;
+                    // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked to.
                     std::string connectionHeader = lower(request.header("connection"));
-                    Exchange exchange(conn, connectionHeader != "close");
+                    bool keepAlive = request.version == "HTTP/1.0" ? connectionHeader == "keep-alive"
+                                                                   : connectionHeader != "close";
+                    Exchange exchange(conn, keepAlive);
                     try {
                         handler(request, exchange);
                     } catch (const std::exception& e) {
                         if (exchange.status() == 0 && exchange.after() == After::KeepAlive)
-                            exchange.respond(500, {{"Content-Type", "text/plain"}},
-                                             std::string("test double handler threw: ") + e.what());
+                            exchange.respond(500, {{"Content-Type", "application/json"}},
+                                             statusJson(500, std::string("test double handler threw: ") + e.what()));
                     }
                     if (exchange.streaming()) exchange.endStream();
                     if (exchange.after() == After::Reset) {
@@ -533,7 +550,8 @@ void HttpsServer::Impl::serve(const std::shared_ptr<Connection>& connection) {
                         break;
                     }
                     if (exchange.status() == 0 && exchange.after() == After::KeepAlive)
-                        exchange.respond(500, {{"Content-Type", "text/plain"}}, "test double gave no answer");
+                        exchange.respond(500, {{"Content-Type", "application/json"}},
+                                         statusJson(500, "test double gave no answer"));
                     if (exchange.after() != After::KeepAlive) break;
                 }
             } catch (const ConnectionEnd&) {

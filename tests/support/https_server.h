@@ -16,7 +16,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
     std::string method;
-    std::string target;  // as sent: path and query
+    std::string version;  // "HTTP/1.1" or "HTTP/1.0"
+    std::string target;   // as sent: path and query
     std::string path;    // percent-decoded path without the query
     std::string query;   // raw query string without '?'
     HeaderList headers;  // names lower-cased

@@ -42,10 +42,10 @@ const std::vector<Row>& rows() {
         {"v1", "ResourceQuota", "resourcequotas", true, {"quota"}, {"status"}, {}},
         {"v1", "LimitRange", "limitranges", true, {"limits"}, {}, {}},
         {"v1", "Endpoints", "endpoints", true, {"ep"}, {}, {}},
-        {"apps/v1", "Deployment", "deployments", true, {"deploy"}, {"status"}, {"all"}},
-        {"apps/v1", "StatefulSet", "statefulsets", true, {"sts"}, {"status"}, {"all"}},
+        {"apps/v1", "Deployment", "deployments", true, {"deploy"}, {"scale", "status"}, {"all"}},
+        {"apps/v1", "StatefulSet", "statefulsets", true, {"sts"}, {"scale", "status"}, {"all"}},
         {"apps/v1", "DaemonSet", "daemonsets", true, {"ds"}, {"status"}, {"all"}},
-        {"apps/v1", "ReplicaSet", "replicasets", true, {"rs"}, {"status"}, {"all"}},
+        {"apps/v1", "ReplicaSet", "replicasets", true, {"rs"}, {"scale", "status"}, {"all"}},
         {"batch/v1", "Job", "jobs", true, {}, {"status"}, {"all"}},
         {"batch/v1", "CronJob", "cronjobs", true, {"cj"}, {"status"}, {"all"}},
         {"events.k8s.io/v1", "Event", "events", true, {"ev"}, {}, {}},
@@ -166,11 +166,18 @@ Json discoveryResourceList(const std::vector<ResourceType>& types, const std::st
         if (!t.categories.empty()) r["categories"] = t.categories;
         list["resources"].push_back(r);
         for (const auto& sub : t.subresources)
-            list["resources"].push_back(Json{{"name", t.plural + "/" + sub},
-                                             {"singularName", ""},
-                                             {"namespaced", t.namespaced},
-                                             {"kind", t.kind},
-                                             {"verbs", subresourceVerbs(sub)}});
+        {
+            Json r2{{"name", t.plural + "/" + sub}, {"singularName", ""}, {"namespaced", t.namespaced}};
+            if (sub == "scale") {
+                r2["group"] = "autoscaling";
+                r2["version"] = "v1";
+                r2["kind"] = "Scale";
+            } else {
+                r2["kind"] = t.kind;
+            }
+            r2["verbs"] = subresourceVerbs(sub);
+            list["resources"].push_back(r2);
+        }
     }
     return any ? list : Json(nullptr);
 }
@@ -200,8 +207,12 @@ Json aggregatedDiscovery(const std::vector<ResourceType>& types, bool core) {
                     r["subresources"] = Json::array();
                     for (const auto& sub : t.subresources) {
                         Json s{{"subresource", sub}, {"verbs", subresourceVerbs(sub)}};
-                        s["responseKind"] = sub == "log" ? Json{{"group", ""}, {"version", ""}, {"kind", ""}}
-                                                         : gvk(t, version);
+                        if (sub == "log")
+                            s["responseKind"] = Json{{"group", ""}, {"version", ""}, {"kind", ""}};
+                        else if (sub == "scale")
+                            s["responseKind"] = Json{{"group", "autoscaling"}, {"version", "v1"}, {"kind", "Scale"}};
+                        else
+                            s["responseKind"] = gvk(t, version);
                         r["subresources"].push_back(s);
                     }
                 }

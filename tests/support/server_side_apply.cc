@@ -237,7 +237,8 @@ Json fieldSetOf(const Json& object) {
 }
 
 std::string conflictMessage(const ApplyConflict& conflict) {
-    return "conflict with \"" + conflict.manager + "\": " + conflict.field;
+    std::string using_ = conflict.apiVersion.empty() ? "" : " using " + conflict.apiVersion;
+    return "conflict with \"" + conflict.manager + "\"" + using_ + ": " + conflict.field;
 }
 
 ApplyOutcome serverSideApply(const Json& live, const Json& config, const std::string& manager, bool force,
@@ -262,9 +263,11 @@ ApplyOutcome serverSideApply(const Json& live, const Json& config, const std::st
         const Json* liveValue = valueAt(live, p);
         if (liveValue && configValue && *liveValue == *configValue) continue;  // same value: shared ownership
         for (size_t i = 0; i < managed.size(); ++i) {
-            if (managed[i].value("manager", "") == manager) continue;
+            if (sameEntry(managed[i], manager, "Apply", subresource)) continue;
             if (!contains(managed[i]["fieldsV1"], p)) continue;
-            outcome.conflicts.push_back({managed[i].value("manager", ""), display(p)});
+            bool update = managed[i].value("operation", "") == "Update";
+            outcome.conflicts.push_back({managed[i].value("manager", ""), display(p),
+                                         update ? managed[i].value("apiVersion", "") : std::string()});
             taken.push_back({i, p});
         }
     }

@@ -13,7 +13,8 @@
 //    scalars replaced. Null values in the configuration are stored as null (no "delete" semantics).
 //  * Update (PUT, JSON/merge/strategic patch): leaves whose value changed are owned by the updating manager
 //    (operation "Update") and taken from everyone else; leaves that disappeared are dropped from every set.
-//  * Managers are identified by name and operation and subresource; apiVersion and time are recorded only.
+//  * A manager is identified by name and operation (and subresource): "kubectl" applying conflicts with an
+//    earlier "kubectl" Update, as on the real server. apiVersion and time are recorded only.
 #pragma once
 
 #include <string>
@@ -29,7 +30,8 @@ Json fieldSetOf(const Json& object);
 
 struct ApplyConflict {
     std::string manager;
-    std::string field;  // ".spec.replicas", ".spec.containers[name=\"app\"].image"
+    std::string field;       // ".spec.replicas", ".spec.containers[name=\"app\"].image"
+    std::string apiVersion;  // set when the owner is an Update manager (the message then says "using apps/v1")
 };
 
 struct ApplyOutcome {
@@ -46,7 +48,8 @@ ApplyOutcome serverSideApply(const Json& live, const Json& config, const std::st
 void recordUpdateOwnership(const Json& before, Json& after, const std::string& manager, const std::string& apiVersion,
                            const std::string& subresource, const std::string& now);
 
-// The message kube-apiserver gives for apply conflicts: "conflict with \"mgr\": .spec.replicas".
+// The message kube-apiserver gives for apply conflicts: "conflict with \"mgr\": .spec.replicas", or for an
+// Update manager "conflict with \"mgr\" using apps/v1: .spec.replicas".
 std::string conflictMessage(const ApplyConflict& conflict);
 
 }  // namespace kc::testing

@@ -91,6 +91,22 @@ def main():
     out["watch_events"] = events
     out["watch_seconds"] = round(time.time() - started, 1)
 
+    out["log_tail"] = core.read_namespaced_pod_log("logger", "kube-system", tail_lines=1)
+
+    first_page = core.list_pod_for_all_namespaces(limit=1)
+    second_page = core.list_pod_for_all_namespaces(limit=1, _continue=first_page.metadata._continue)
+    out["pages"] = [first_page.items[0].metadata.name, second_page.items[0].metadata.name,
+                    first_page.metadata.remaining_item_count]
+
+    # Watching from a resourceVersion the double no longer keeps: an ERROR event with 410, which the client
+    # raises (it does not retry when timeout_seconds is given).
+    try:
+        for _ in watch.Watch().stream(core.list_namespaced_pod, "default", resource_version="1", timeout_seconds=2):
+            pass
+        out["expired_watch"] = None
+    except client.exceptions.ApiException as e:
+        out["expired_watch"] = e.status
+
     core.delete_namespaced_pod("py-late", "default")
     out["pods_after_delete"] = sorted(p.metadata.name for p in core.list_namespaced_pod("default").items)
     print(json.dumps(out))
