@@ -765,6 +765,14 @@ TEST_CASE("api double: garbage and oversized requests do not break the server") 
     CHECK(tooBig.header("content-type") == "application/json");
     Client c{*api};
     CHECK(c.call("POST", "/api/v1/namespaces/default/configmaps", "{not json").status == 400);
+    RawResponse yaml = c.call("POST", "/api/v1/namespaces/default/configmaps",
+                              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-yaml}\ndata: {k: v}\n",
+                              "application/yaml");
+    CHECK(yaml.status == 201);
+    CHECK(Json::parse(yaml.body)["data"]["k"] == "v");
+    RawResponse unknownPath = c.call("GET", "/apis/nowhere.example/v1/things");
+    CHECK(unknownPath.status == 404);
+    CHECK(Json::parse(unknownPath.body)["details"] == Json::object());
     CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/y/z/w").status == 404);
     // Keep-alive: several requests on one connection.
     RawHttpsConnection keep(api->url(), certAuth());
@@ -841,7 +849,16 @@ TEST_CASE("api double: CRD becomes established after a delay and serves custom r
     for (const auto& item : aggregated["items"]) listed = listed || item["metadata"]["name"] == "ml.kubeclass.dev";
     CHECK(listed);
 
+    RawHttpsConnection crWatch(api->url(), certAuth());
+    crWatch.send("GET", "/apis/ml.kubeclass.dev/v1/trainingjobs?watch=1");
+    REQUIRE(crWatch.readHead().status == 200);
+    REQUIRE(crWatch.readLine(5s));  // ADDED resnet
     c.json("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/trainingjobs.ml.kubeclass.dev", nullptr, "", 200);
+    auto deletedEvent = crWatch.readLine(5s);
+    REQUIRE(deletedEvent);
+    CHECK(Json::parse(*deletedEvent)["type"] == "DELETED");
+    CHECK_FALSE(crWatch.readLine(5s));
+    CHECK_FALSE(crWatch.timedOut());  // the watch of a type that is gone ends
     CHECK(c.call("GET", "/apis/ml.kubeclass.dev/v1/namespaces/default/trainingjobs").status == 404);
     CHECK_FALSE(api->get("ml.kubeclass.dev/v1", "TrainingJob", "default", "resnet"));
 }
