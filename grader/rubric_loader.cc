@@ -1020,7 +1020,15 @@ void crossCheck(const Rubric& rubric, const std::map<std::string, SourceRef>& re
                 auto from = std::find(path.begin(), path.end(), c.needs[i]);
                 for (auto p = from; p != path.end(); ++p) cycle += *p + " → ";
                 cycle += c.needs[i];
-                const SourceRef& at = i < c.needsSources.size() ? c.needsSources[i] : c.source;
+                // Report at the edge that closes the loop, unless an overlay wrote one of the loop's edges:
+                // then the overlay is what made the cycle, so point there.
+                SourceRef at = i < c.needsSources.size() ? c.needsSources[i] : c.source;
+                for (auto p = from; p + 1 != path.end() && at.file == rubric.sourceFile; ++p) {
+                    const Check* owner = byId[*p];
+                    for (size_t k = 0; k < owner->needs.size() && k < owner->needsSources.size(); ++k)
+                        if (owner->needs[k] == *(p + 1) && owner->needsSources[k].file != rubric.sourceFile)
+                            at = owner->needsSources[k];
+                }
                 out.push_back({at.file, at.location, "needs form a cycle: " + cycle});
             } else if (s == 0) {
                 visit(*it->second);

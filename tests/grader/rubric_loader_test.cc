@@ -512,3 +512,11 @@ TEST_CASE("random edits of a valid rubric give a rubric or positioned errors and
     }
     CHECK(failures > 0);
 }
+
+TEST_CASE("an overlay that closes a needs cycle is reported at its own needs entry") {
+    std::string text = "overlay: lab-02\noverride:\n  - id: crd-installed\n    needs: [preemption-works]\n";
+    auto lines = errorLines(applyOverlay(loadLab02(), text, "o.yaml", "."));
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "o.yaml:4:13: needs form a cycle: crd-installed → preemption-works → priority-classes → "
+                      "crd-installed");
+}
