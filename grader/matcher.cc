@@ -69,7 +69,8 @@ std::string describeOperator(const std::string& op, const Json& operand) {
     if (op == "$lt") return "< " + renderValue(operand);
     if (op == "$lte") return "<= " + renderValue(operand);
     if (op == "$in") return "one of " + renderValue(operand);
-    if (op == "$regex") return "matches /" + (operand.is_string() ? operand.get<std::string>() : dumpSafe(operand)) + "/";
+    if (op == "$regex")
+        return "matches /" + (operand.is_string() ? operand.get<std::string>() : dumpSafe(operand)) + "/";
     if (op == "$exists") return operand == Json(false) ? "absent" : "present";
     if (op == "$len") {
         if (isOperatorMap(operand)) return "length " + describeOperatorMap(operand);
@@ -153,8 +154,7 @@ private:
     }
 
     bool object(const Json& expected, const Json* observed) {
-        if (observed == nullptr || !observed->is_object())
-            return report(renderValue(expected), render(observed));
+        if (observed == nullptr || !observed->is_object()) return report(renderValue(expected), render(observed));
         bool ok = true;
         for (const auto& [key, value] : expected.items()) {
             auto it = observed->find(key);
@@ -245,9 +245,12 @@ private:
         for (size_t j = 0; j < observed.size(); ++j)
             if (fits(i, j)) ++candidates;
         std::string why;
-        if (observed.empty()) why = "an empty list";
-        else if (candidates == 0) why = "none of " + std::to_string(observed.size()) + " items matches";
-        else why = "every matching item is already matched by another expected item";
+        if (observed.empty())
+            why = "an empty list";
+        else if (candidates == 0)
+            why = "none of " + std::to_string(observed.size()) + " items matches";
+        else
+            why = "every matching item is already matched by another expected item";
         report("an item matching " + renderValue(item), why);
     }
 
@@ -295,14 +298,19 @@ private:
             return report(expectedText(op, operand), renderValue(*observed));
         }
         if (op == "$gt" || op == "$gte" || op == "$lt" || op == "$lte") {
-            if (!operand.is_number() && !operand.is_string()) return setError(op + " takes a number, quantity or string");
+            if (!operand.is_number() && !operand.is_string())
+                return setError(op + " takes a number, quantity or string");
             auto order = compareOrdered(operand, *observed);
             bool ok = false;
             if (order) {
-                if (op == "$gt") ok = *order > 0;
-                else if (op == "$gte") ok = *order >= 0;
-                else if (op == "$lt") ok = *order < 0;
-                else ok = *order <= 0;
+                if (op == "$gt")
+                    ok = *order > 0;
+                else if (op == "$gte")
+                    ok = *order >= 0;
+                else if (op == "$lt")
+                    ok = *order < 0;
+                else
+                    ok = *order <= 0;
             }
             if (ok) return true;
             return report(expectedText(op, operand), renderValue(*observed));
@@ -329,9 +337,12 @@ private:
         }
         if (op == "$len") {
             size_t length = 0;
-            if (observed->is_array() || observed->is_object()) length = observed->size();
-            else if (observed->is_string()) length = utf8Length(observed->get_ref<const std::string&>());
-            else return report(expectedText(op, operand), renderValue(*observed) + " (has no length)");
+            if (observed->is_array() || observed->is_object())
+                length = observed->size();
+            else if (observed->is_string())
+                length = utf8Length(observed->get_ref<const std::string&>());
+            else
+                return report(expectedText(op, operand), renderValue(*observed) + " (has no length)");
             Json lengthValue = length;
             bool ok = isOperatorMap(operand) ? test(operand, &lengthValue) : scalarsEqual(operand, lengthValue);
             if (!error_.empty()) return false;
@@ -387,14 +398,17 @@ void validateOperator(const std::string& op, const Json& operand, const std::str
     } else if (op == "$gt" || op == "$gte" || op == "$lt" || op == "$lte") {
         if (!operand.is_number() && !operand.is_string()) issue(op + " takes a number, quantity or string");
     } else if (op == "$in") {
-        if (!operand.is_array() || operand.empty()) issue("$in takes a non-empty list of values");
+        if (!operand.is_array() || operand.empty())
+            issue("$in takes a non-empty list of values");
         else
             for (size_t i = 0; i < operand.size(); ++i)
                 if (!isScalar(operand[i]))
                     issues.push_back({pointer + "/" + std::to_string(i), "$in values must be single values"});
     } else if (op == "$regex") {
-        if (!operand.is_string()) issue("$regex takes a string");
-        else if (auto re = compiledRegex(operand.get_ref<const std::string&>()); !re) issue(re.error().message);
+        if (!operand.is_string())
+            issue("$regex takes a string");
+        else if (auto re = compiledRegex(operand.get_ref<const std::string&>()); !re)
+            issue(re.error().message);
     } else if (op == "$exists") {
         if (!operand.is_boolean()) issue("$exists takes true or false");
     } else if (op == "$len") {
@@ -408,13 +422,17 @@ void validateOperator(const std::string& op, const Json& operand, const std::str
     } else if (op == "$not") {
         validateInto(operand, pointer, issues);
     } else if (op == "$anyOf") {
-        if (!operand.is_array() || operand.empty()) issue("$anyOf takes a non-empty list of patterns");
+        if (!operand.is_array() || operand.empty())
+            issue("$anyOf takes a non-empty list of patterns");
         else
-            for (size_t i = 0; i < operand.size(); ++i) validateInto(operand[i], pointer + "/" + std::to_string(i), issues);
+            for (size_t i = 0; i < operand.size(); ++i)
+                validateInto(operand[i], pointer + "/" + std::to_string(i), issues);
     } else if (op == "$exactly") {
-        if (!operand.is_array()) issue("$exactly takes a list");
+        if (!operand.is_array())
+            issue("$exactly takes a list");
         else
-            for (size_t i = 0; i < operand.size(); ++i) validateInto(operand[i], pointer + "/" + std::to_string(i), issues);
+            for (size_t i = 0; i < operand.size(); ++i)
+                validateInto(operand[i], pointer + "/" + std::to_string(i), issues);
     } else {
         issues.push_back({pointer, "unknown operator " + op + didYouMean(op, knownOperators()), true});
     }
@@ -433,8 +451,10 @@ void validateInto(const Json& pattern, const std::string& pointer, std::vector<P
         }
         for (const auto& [key, value] : pattern.items()) {
             std::string child = pointer + "/" + jsonPointerToken(key);
-            if (anyOperator) validateOperator(key, value, child, issues);
-            else validateInto(value, child, issues);
+            if (anyOperator)
+                validateOperator(key, value, child, issues);
+            else
+                validateInto(value, child, issues);
         }
     } else if (pattern.is_array()) {
         for (size_t i = 0; i < pattern.size(); ++i) validateInto(pattern[i], pointer + "/" + std::to_string(i), issues);
@@ -460,7 +480,7 @@ void describeInto(const Json& pattern, const std::string& prefix, std::vector<st
 }  // namespace
 
 const std::vector<std::string>& knownOperators() {
-    static const std::vector<std::string> ops = {"$eq",    "$ne",     "$gt",  "$gte", "$lt",    "$lte",   "$in",
+    static const std::vector<std::string> ops = {"$eq",    "$ne",     "$gt",  "$gte", "$lt",    "$lte",    "$in",
                                                  "$regex", "$exists", "$len", "$not", "$anyOf", "$exactly"};
     return ops;
 }
@@ -541,8 +561,9 @@ bool CountConstraint::satisfied(int n) const {
 
 std::string CountConstraint::describe() const {
     if (exactly) return "exactly " + std::to_string(*exactly);
-    if (min && max) return *min == *max ? "exactly " + std::to_string(*min)
-                                        : "between " + std::to_string(*min) + " and " + std::to_string(*max);
+    if (min && max)
+        return *min == *max ? "exactly " + std::to_string(*min)
+                            : "between " + std::to_string(*min) + " and " + std::to_string(*max);
     if (min) return "at least " + std::to_string(*min);
     if (max) return "at most " + std::to_string(*max);
     return "any number";

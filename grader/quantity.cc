@@ -8,8 +8,8 @@
 namespace kc::grader {
 namespace {
 
-constexpr size_t kMaxText = 64;      // quantities in manifests are short; bounds the arithmetic below
-constexpr int kMaxExponent = 1000;   // |e| in "1e<e>"; keeps digit strings small
+constexpr size_t kMaxText = 64;     // quantities in manifests are short; bounds the arithmetic below
+constexpr int kMaxExponent = 1000;  // |e| in "1e<e>"; keeps digit strings small
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 

@@ -81,8 +81,8 @@ struct ApplyStep {
     std::string file;          // as written, relative to the rubric; empty for an inline object
     std::string resolvedFile;  // absolute path, inside the rubric's directory
     std::vector<Json> objects;
-    std::string namespace_;    // for objects that name none
-    Json expect;               // null when nothing is checked
+    std::string namespace_;  // for objects that name none
+    Json expect;             // null when nothing is checked
     bool cleanup = true;
 };
 
@@ -101,7 +101,7 @@ struct LogsStep {
     std::vector<std::string> contains;
     std::vector<std::string> regex;
     std::vector<std::string> absent;
-    bool previous = false;                  // the previous (crashed) container's logs
+    bool previous = false;  // the previous (crashed) container's logs
 };
 
 // events: events about `involved` with this reason/type whose message matches; how many per count.
@@ -147,7 +147,7 @@ struct Step {
     std::string message;  // student-facing, shown when the step fails
     Duration timeout{};   // effective retry window: the step's own, else the rubric default
     bool timeoutWritten = false;
-    SourceRef source;     // the step's `- kind:` line
+    SourceRef source;  // the step's `- kind:` line
 };
 
 // Steps that change or probe a cluster and so cannot be graded from a snapshot (they are skipped there).

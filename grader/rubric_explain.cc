@@ -10,8 +10,10 @@ namespace {
 
 std::string points(double p) {
     std::ostringstream out;
-    if (p == std::floor(p)) out << static_cast<long long>(p);
-    else out << p;
+    if (p == std::floor(p))
+        out << static_cast<long long>(p);
+    else
+        out << p;
     out << (p == 1 ? " point" : " points");
     return out.str();
 }
@@ -34,7 +36,8 @@ struct Explainer {
     std::string operator()(const AbsentStep& s) const { return "absent: no " + s.target.describe() + where(s.match); }
     std::string operator()(const ApplyStep& s) const {
         std::string out = "apply: ";
-        if (!s.file.empty()) out += s.file;
+        if (!s.file.empty())
+            out += s.file;
         else if (!s.objects.empty())
             out += s.objects[0].value("kind", std::string("object")) + " (inline)";
         if (!s.expect.is_null()) out += "; the server's answer must have " + describePattern(s.expect);
@@ -45,17 +48,19 @@ struct Explainer {
     }
     std::string operator()(const LogsStep& s) const {
         std::string out = "logs: ";
-        out += s.pod.empty() ? "pods with labels " + (s.selector ? s.selector->toString() : std::string()) : "pod \"" + s.pod + "\"";
+        out += s.pod.empty() ? "pods with labels " + (s.selector ? s.selector->toString() : std::string())
+                             : "pod \"" + s.pod + "\"";
         if (!s.namespace_.empty()) out += " in namespace \"" + s.namespace_ + "\"";
         if (!s.container.empty()) out += " (container " + s.container + ")";
         std::vector<std::string> parts;
         if (!s.contains.empty()) parts.push_back("contain " + quoteList(s.contains));
-        if (!s.regex.empty()) parts.push_back("match /" + [&] {
-            std::string r;
-            for (size_t i = 0; i < s.regex.size(); ++i) r += (i ? "/, /" : "") + s.regex[i];
-            return r;
-        }() + "/");
-        if (!s.absent.empty()) parts.push_back("do not contain " + quoteList(s.absent));
+        if (!s.regex.empty())
+            parts.push_back("match /" + [&] {
+                std::string r;
+                for (size_t i = 0; i < s.regex.size(); ++i) r += (i ? "/, /" : "") + s.regex[i];
+                return r;
+            }() + "/");
+        if (!s.absent.empty()) parts.push_back("not contain " + quoteList(s.absent));
         for (size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : " must ") + parts[i];
         return out;
     }
@@ -86,7 +91,8 @@ struct Explainer {
     std::string operator()(const ProvenanceStep& s) const {
         std::string out = "provenance: " + s.target.describe();
         if (!s.controllerKind.empty())
-            out += " is controlled by a " + s.controllerKind + (s.controllerName.empty() ? "" : " \"" + s.controllerName + "\"");
+            out += " is controlled by a " + s.controllerKind +
+                   (s.controllerName.empty() ? "" : " \"" + s.controllerName + "\"");
         if (!s.managerAny.empty()) out += ", managed by one of " + quoteList(s.managerAny);
         if (!s.managerNot.empty()) out += ", never edited by " + quoteList(s.managerNot);
         return out;

@@ -61,7 +61,7 @@ std::string joinNames(const std::vector<std::string>& names) {
     return out;
 }
 
-const std::vector<std::string> kStepKinds = {"assert", "absent", "apply",  "delete",
+const std::vector<std::string> kStepKinds = {"assert", "absent", "apply", "delete",
                                              "logs",   "events", "probe", "provenance"};
 
 class Reader {
@@ -235,8 +235,8 @@ private:
     std::optional<std::string> idField(const Json& map, const std::string& pointer, const char* key, bool required) {
         auto s = stringField(map, pointer, key, required);
         if (s && !isId(*s)) {
-            error(child(pointer, key), "`" + std::string(key) + "` \"" + *s +
-                                           "\" must be lower-case letters, digits and '-' (at most 63)");
+            error(child(pointer, key),
+                  "`" + std::string(key) + "` \"" + *s + "\" must be lower-case letters, digits and '-' (at most 63)");
             return std::nullopt;
         }
         return s;
@@ -262,8 +262,8 @@ private:
         }
         long long n = v->get<long long>();
         if (n < min || n > max) {
-            error(child(pointer, key), "`" + std::string(key) + "` must be between " + std::to_string(min) +
-                                           " and " + std::to_string(max) + ", got " + std::to_string(n));
+            error(child(pointer, key), "`" + std::string(key) + "` must be between " + std::to_string(min) + " and " +
+                                           std::to_string(max) + ", got " + std::to_string(n));
             return std::nullopt;
         }
         return n;
@@ -310,8 +310,8 @@ private:
         if (v == nullptr) return std::nullopt;
         if (v->is_string())
             if (auto d = parseDuration(v->get<std::string>())) return d;
-        error(child(pointer, key), "`" + std::string(key) + "` must be a duration such as 500ms, 30s, 2m or 1m30s, got " +
-                                       renderValue(*v));
+        error(child(pointer, key),
+              "`" + std::string(key) + "` must be a duration such as 500ms, 30s, 2m or 1m30s, got " + renderValue(*v));
         return std::nullopt;
     }
 
@@ -367,7 +367,8 @@ private:
                     continue;
                 }
                 // An unquoted `true` or `3` in YAML is still meant as the label's text.
-                out.requirements.push_back({k, LabelRequirement::Op::Equals, {v.is_string() ? v.get<std::string>() : v.dump()}});
+                out.requirements.push_back(
+                    {k, LabelRequirement::Op::Equals, {v.is_string() ? v.get<std::string>() : v.dump()}});
             }
         }
         if (const Json* exprs = listField(*sel, ptr, "matchExpressions", false)) {
@@ -384,10 +385,14 @@ private:
                 auto values = stringList(e, ep, "values");
                 if (!key || !op) continue;
                 LabelRequirement r{*key, LabelRequirement::Op::In, values};
-                if (*op == "In") r.op = LabelRequirement::Op::In;
-                else if (*op == "NotIn") r.op = LabelRequirement::Op::NotIn;
-                else if (*op == "Exists") r.op = LabelRequirement::Op::Exists;
-                else if (*op == "DoesNotExist") r.op = LabelRequirement::Op::DoesNotExist;
+                if (*op == "In")
+                    r.op = LabelRequirement::Op::In;
+                else if (*op == "NotIn")
+                    r.op = LabelRequirement::Op::NotIn;
+                else if (*op == "Exists")
+                    r.op = LabelRequirement::Op::Exists;
+                else if (*op == "DoesNotExist")
+                    r.op = LabelRequirement::Op::DoesNotExist;
                 else {
                     error(ep + "/operator", "operator must be In, NotIn, Exists or DoesNotExist" +
                                                 didYouMean(*op, {"In", "NotIn", "Exists", "DoesNotExist"}));
@@ -454,15 +459,19 @@ private:
                 size_t space = head.find_last_of(" \t");
                 if (space == std::string::npos) return bad("expected `key in (...)` or `key notin (...)`");
                 std::string key = trim(head.substr(0, space)), word = head.substr(space + 1);
-                if (word == "in") r.op = LabelRequirement::Op::In;
-                else if (word == "notin") r.op = LabelRequirement::Op::NotIn;
-                else return bad("unknown set operator \"" + word + "\"");
+                if (word == "in")
+                    r.op = LabelRequirement::Op::In;
+                else if (word == "notin")
+                    r.op = LabelRequirement::Op::NotIn;
+                else
+                    return bad("unknown set operator \"" + word + "\"");
                 r.key = key;
                 std::string inner = part.substr(open + 1, close - open - 1);
                 size_t start = 0;
                 while (start <= inner.size()) {
                     size_t comma = inner.find(',', start);
-                    std::string v = trim(inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+                    std::string v =
+                        trim(inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
                     if (!v.empty()) r.values.push_back(v);
                     if (comma == std::string::npos) break;
                     start = comma + 1;
@@ -479,7 +488,8 @@ private:
         return out;
     }
 
-    const std::vector<std::string> kTargetKeys = {"apiVersion", "kind", "namespace", "name", "selector", "labelSelector"};
+    const std::vector<std::string> kTargetKeys = {"apiVersion", "kind",     "namespace",
+                                                  "name",       "selector", "labelSelector"};
 
     Target readTarget(const Json& body, const std::string& pointer) {
         Target t;
@@ -508,16 +518,19 @@ private:
             error(pointer, "a check must be a map with id, title, points and steps, got " + typeName(v));
             return false;
         }
-        allowKeys(v, pointer, {"id", "title", "objective", "points", "visibility", "needs", "cluster", "timeout",
-                               "hints", "feedback", "steps"});
+        allowKeys(v, pointer,
+                  {"id", "title", "objective", "points", "visibility", "needs", "cluster", "timeout", "hints",
+                   "feedback", "steps"});
         if (auto id = idField(v, pointer, "id", true)) check.id = *id;
         if (auto t = stringField(v, pointer, "title", true)) check.title = *t;
         if (auto o = stringField(v, pointer, "objective", false)) check.objective = *o;
         if (const Json* p = present(v, pointer, "points", true)) {
-            if (!p->is_number()) typeError(child(pointer, "points"), "points", "a number", *p);
+            if (!p->is_number())
+                typeError(child(pointer, "points"), "points", "a number", *p);
             else if (!(p->get<double>() >= 0) || !std::isfinite(p->get<double>()))
                 error(child(pointer, "points"), "`points` must be 0 or more, got " + renderValue(*p));
-            else check.points = p->get<double>();
+            else
+                check.points = p->get<double>();
         }
         if (auto vis = visibilityField(v, pointer)) check.visibility = *vis;
         readNeeds(v, pointer, check);
@@ -684,7 +697,8 @@ private:
         if (auto ns = stringField(body, bp, "namespace", false)) s.namespace_ = *ns;
         if (auto c = boolField(body, bp, "cleanup")) s.cleanup = *c;
         if (body.contains("expect")) {
-            if (!body["expect"].is_object()) typeError(child(bp, "expect"), "expect", "a map (a partial object)", body["expect"]);
+            if (!body["expect"].is_object())
+                typeError(child(bp, "expect"), "expect", "a map (a partial object)", body["expect"]);
             else {
                 checkPattern(body["expect"], child(bp, "expect"));
                 s.expect = body["expect"];
@@ -764,8 +778,9 @@ private:
     }
 
     LogsStep readLogs(const Json& body, const std::string& bp, const Rubric& ctx) {
-        allowKeys(body, bp, {"namespace", "pod", "selector", "labelSelector", "container", "contains", "regex",
-                             "absent", "previous", "message", "timeout"});
+        allowKeys(body, bp,
+                  {"namespace", "pod", "selector", "labelSelector", "container", "contains", "regex", "absent",
+                   "previous", "message", "timeout"});
         LogsStep s;
         if (auto ns = stringField(body, bp, "namespace", false)) s.namespace_ = *ns;
         if (s.namespace_.empty() && ctx.defaults.namespace_.empty())
@@ -826,8 +841,9 @@ private:
     }
 
     ProbeStep readProbe(const Json& body, const std::string& bp) {
-        allowKeys(body, bp, {"image", "namespace", "command", "requests", "serviceAccount", "labels", "extract",
-                             "expect", "message", "timeout"});
+        allowKeys(body, bp,
+                  {"image", "namespace", "command", "requests", "serviceAccount", "labels", "extract", "expect",
+                   "message", "timeout"});
         ProbeStep s;
         if (auto i = stringField(body, bp, "image", true)) s.image = *i;
         if (auto ns = stringField(body, bp, "namespace", false)) s.namespace_ = *ns;
@@ -839,13 +855,16 @@ private:
         if (auto sa = stringField(body, bp, "serviceAccount", false)) s.serviceAccount = *sa;
         if (const Json* labels = mapField(body, bp, "labels"))
             for (const auto& [k, v] : labels->items()) {
-                if (v.is_string()) s.labels[k] = v.get<std::string>();
-                else error(child(child(bp, "labels"), k), "label values must be strings, got " + typeName(v));
+                if (v.is_string())
+                    s.labels[k] = v.get<std::string>();
+                else
+                    error(child(child(bp, "labels"), k), "label values must be strings, got " + typeName(v));
             }
         if (auto e = stringField(body, bp, "extract", false)) {
             s.extract = *e;
             auto re = compiledRegex(*e);
-            if (!re) error(child(bp, "extract"), re.error().message);
+            if (!re)
+                error(child(bp, "extract"), re.error().message);
             else if ((*re)->mark_count() < 1)
                 error(child(bp, "extract"), "`extract` needs a capture group, e.g. \"version: (v[0-9]+)\"");
         }
@@ -868,7 +887,8 @@ private:
         if (const Json* tol = present(*expect, ep, "tolerance", false)) {
             if (!tol->is_number() || tol->get<double>() < 0 || tol->get<double>() >= 1)
                 error(child(ep, "tolerance"), "`tolerance` is a fraction from 0 to below 1, got " + renderValue(*tol));
-            else s.tolerance = tol->get<double>();
+            else
+                s.tolerance = tol->get<double>();
         }
         if (const Json* counts = mapField(*expect, ep, "counts")) {
             std::string cp = child(ep, "counts");
@@ -927,7 +947,8 @@ private:
         if (it == rubric.checks.end()) {
             std::vector<std::string> ids;
             for (const auto& c : rubric.checks) ids.push_back(c.id);
-            error(child(pointer, "id"), "no check \"" + *id + "\" in lab " + rubric.lab + " to override" + didYouMean(*id, ids));
+            error(child(pointer, "id"),
+                  "no check \"" + *id + "\" in lab " + rubric.lab + " to override" + didYouMean(*id, ids));
             return;
         }
         Check& check = *it;
@@ -937,10 +958,12 @@ private:
             return;
         }
         if (const Json* p = present(v, pointer, "points", false)) {
-            if (!p->is_number()) typeError(child(pointer, "points"), "points", "a number", *p);
+            if (!p->is_number())
+                typeError(child(pointer, "points"), "points", "a number", *p);
             else if (!(p->get<double>() >= 0) || !std::isfinite(p->get<double>()))
                 error(child(pointer, "points"), "`points` must be 0 or more, got " + renderValue(*p));
-            else check.points = p->get<double>();
+            else
+                check.points = p->get<double>();
         }
         if (auto vis = visibilityField(v, pointer)) check.visibility = *vis;
         readHints(v, pointer, check.hints);
@@ -973,11 +996,13 @@ void crossCheck(const Rubric& rubric, const std::map<std::string, SourceRef>& re
             if (byId.count(c.needs[i])) continue;
             auto r = removed.find(c.needs[i]);
             if (r != removed.end())
-                out.push_back({at.file, at.location, "check \"" + c.id + "\" needs \"" + c.needs[i] +
-                                                         "\", which the overlay removes at " + r->second.str()});
+                out.push_back({at.file, at.location,
+                               "check \"" + c.id + "\" needs \"" + c.needs[i] + "\", which the overlay removes at " +
+                                   r->second.str()});
             else
-                out.push_back({at.file, at.location, "check \"" + c.id + "\" needs unknown check \"" + c.needs[i] + "\"" +
-                                                         didYouMean(c.needs[i], ids)});
+                out.push_back({at.file, at.location,
+                               "check \"" + c.id + "\" needs unknown check \"" + c.needs[i] + "\"" +
+                                   didYouMean(c.needs[i], ids)});
         }
     }
     // Depth-first search; each edge that closes a loop is one cycle, reported at that needs entry.
@@ -995,7 +1020,15 @@ void crossCheck(const Rubric& rubric, const std::map<std::string, SourceRef>& re
                 auto from = std::find(path.begin(), path.end(), c.needs[i]);
                 for (auto p = from; p != path.end(); ++p) cycle += *p + " → ";
                 cycle += c.needs[i];
-                const SourceRef& at = i < c.needsSources.size() ? c.needsSources[i] : c.source;
+                // Report at the edge that closes the loop, unless an overlay wrote one of the loop's edges:
+                // then the overlay is what made the cycle, so point there.
+                SourceRef at = i < c.needsSources.size() ? c.needsSources[i] : c.source;
+                for (auto p = from; p + 1 != path.end() && at.file == rubric.sourceFile; ++p) {
+                    const Check* owner = byId[*p];
+                    for (size_t k = 0; k < owner->needs.size() && k < owner->needsSources.size(); ++k)
+                        if (owner->needs[k] == *(p + 1) && owner->needsSources[k].file != rubric.sourceFile)
+                            at = owner->needsSources[k];
+                }
                 out.push_back({at.file, at.location, "needs form a cycle: " + cycle});
             } else if (s == 0) {
                 visit(*it->second);

@@ -685,13 +685,13 @@ TEST_CASE("api double: injected faults") {
     auto api = ApiDouble::start();
     Client c{*api};
     SECTION("latency") {
-        api->injectFault({FaultKind::Latency, "GET", "/api/v1/namespaces", 1, 300ms});
+        api->injectFault({FaultKind::Latency, "GET", "/api/v1/namespaces", 1, 700ms});
         auto t0 = std::chrono::steady_clock::now();
         CHECK(c.call("GET", "/api/v1/namespaces").status == 200);
-        CHECK(std::chrono::steady_clock::now() - t0 >= 300ms);
+        CHECK(std::chrono::steady_clock::now() - t0 >= 700ms);
         auto t1 = std::chrono::steady_clock::now();
-        CHECK(c.call("GET", "/api/v1/namespaces").status == 200);
-        CHECK(std::chrono::steady_clock::now() - t1 < 300ms);
+        CHECK(c.call("GET", "/api/v1/namespaces").status == 200);  // the rule was used up
+        CHECK(std::chrono::steady_clock::now() - t1 < 600ms);
     }
     SECTION("too many requests then success") {
         api->injectFault({FaultKind::TooManyRequests, "", "/api/v1/pods", 2, 0ms, 3});
@@ -765,6 +765,14 @@ TEST_CASE("api double: garbage and oversized requests do not break the server") 
     CHECK(tooBig.header("content-type") == "application/json");
     Client c{*api};
     CHECK(c.call("POST", "/api/v1/namespaces/default/configmaps", "{not json").status == 400);
+    RawResponse yaml = c.call("POST", "/api/v1/namespaces/default/configmaps",
+                              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-yaml}\ndata: {k: v}\n",
+                              "application/yaml");
+    CHECK(yaml.status == 201);
+    CHECK(Json::parse(yaml.body)["data"]["k"] == "v");
+    RawResponse unknownPath = c.call("GET", "/apis/nowhere.example/v1/things");
+    CHECK(unknownPath.status == 404);
+    CHECK(Json::parse(unknownPath.body)["details"] == Json::object());
     CHECK(c.call("GET", "/api/v1/namespaces/default/pods/x/y/z/w").status == 404);
     // Keep-alive: several requests on one connection.
     RawHttpsConnection keep(api->url(), certAuth());
@@ -814,7 +822,7 @@ TEST_CASE("api double: CRD becomes established after a delay and serves custom r
     CHECK(c.call("GET", "/apis/ml.kubeclass.dev/v1").status == 404);
 
     Json current;
-    for (int i = 0; i < 50; ++i) {
+    for (int i = 0; i < 100; ++i) {
         current = c.json("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/trainingjobs.ml.kubeclass.dev");
         bool established = false;
         for (const auto& cond : current["status"]["conditions"])
@@ -841,7 +849,16 @@ TEST_CASE("api double: CRD becomes established after a delay and serves custom r
     for (const auto& item : aggregated["items"]) listed = listed || item["metadata"]["name"] == "ml.kubeclass.dev";
     CHECK(listed);
 
+    RawHttpsConnection crWatch(api->url(), certAuth());
+    crWatch.send("GET", "/apis/ml.kubeclass.dev/v1/trainingjobs?watch=1");
+    REQUIRE(crWatch.readHead().status == 200);
+    REQUIRE(crWatch.readLine(5s));  // ADDED resnet
     c.json("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/trainingjobs.ml.kubeclass.dev", nullptr, "", 200);
+    auto deletedEvent = crWatch.readLine(5s);
+    REQUIRE(deletedEvent);
+    CHECK(Json::parse(*deletedEvent)["type"] == "DELETED");
+    CHECK_FALSE(crWatch.readLine(5s));
+    CHECK_FALSE(crWatch.timedOut());  // the watch of a type that is gone ends
     CHECK(c.call("GET", "/apis/ml.kubeclass.dev/v1/namespaces/default/trainingjobs").status == 404);
     CHECK_FALSE(api->get("ml.kubeclass.dev/v1", "TrainingJob", "default", "resnet"));
 }
@@ -917,7 +934,7 @@ TEST_CASE("api double: scripted controllers react to changes") {
            Json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", {{"name", "train"}}}}, "application/json", 201);
     CHECK_FALSE(api->get("batch/v1", "Job", "default", "train")->contains("status"));
     bool complete = false;
-    for (int i = 0; i < 40 && !complete; ++i) {
+    for (int i = 0; i < 200 && !complete; ++i) {
         std::this_thread::sleep_for(25ms);
         auto job = api->get("batch/v1", "Job", "default", "train");
         complete = job && job->contains("status") && (*job)["status"].value("succeeded", 0) == 1;
@@ -961,7 +978,7 @@ TEST_CASE("api double: namespace deletion terminates then removes its content") 
     Json refused = c.json("POST", "/api/v1/namespaces/lab/pods", pod("late", "lab"), "application/json", 403);
     CHECK(refused["reason"] == "Forbidden");
     bool gone = false;
-    for (int i = 0; i < 40 && !gone; ++i) {
+    for (int i = 0; i < 200 && !gone; ++i) {
         std::this_thread::sleep_for(25ms);
         gone = c.call("GET", "/api/v1/namespaces/lab").status == 404;
     }

@@ -1,11 +1,11 @@
 // The matcher: partial maps, unordered and positional arrays, each operator passing and failing with the path,
 // expected and observed text a student would read, quantities by value, pattern validation and count.
-#include <catch2/catch.hpp>
+#include "grader/matcher.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
-#include "grader/matcher.h"
 #include "grader/regex_cache.h"
 
 using kc::Json;
@@ -114,8 +114,9 @@ TEST_CASE("containers are reported by name when the name identifies one") {
 }
 
 TEST_CASE("conditions are reported by type") {
-    auto m = only(match(j(R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})"),
-                        j(R"({"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"Scheduled","status":"True"}]}})")));
+    auto m = only(match(
+        j(R"({"status":{"conditions":[{"type":"Ready","status":"True"}]}})"),
+        j(R"({"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"Scheduled","status":"True"}]}})")));
     CHECK(m.path == ".status.conditions[type=Ready].status");
     CHECK(m.expected == "\"True\"");
     CHECK(m.observed == "\"False\"");
@@ -427,7 +428,8 @@ TEST_CASE("count constraints") {
 }
 
 TEST_CASE("matching from several threads at once gives the same answers") {
-    Json pattern = j(R"({"spec":{"containers":[{"name":"web","image":{"$regex":"^nginx:1\\.2[0-9]$"}}],"cpu":{"$gte":"250m"}}})");
+    Json pattern =
+        j(R"({"spec":{"containers":[{"name":"web","image":{"$regex":"^nginx:1\\.2[0-9]$"}}],"cpu":{"$gte":"250m"}}})");
     Json good = j(R"({"spec":{"containers":[{"name":"web","image":"nginx:1.27"}],"cpu":"1"}})");
     Json bad = j(R"({"spec":{"containers":[{"name":"web","image":"nginx:1.30"}],"cpu":"1"}})");
     std::atomic<int> wrong{0};

@@ -1,8 +1,8 @@
 // Kubernetes quantities: every suffix family, exact decimal equality, ordering across families,
 // and rejection of near misses such as "1MB" or "1ki".
-#include <catch2/catch.hpp>
-
 #include "grader/quantity.h"
+
+#include <catch2/catch.hpp>
 
 using kc::Json;
 using kc::grader::Quantity;
@@ -91,8 +91,9 @@ TEST_CASE("signs are kept and printed") {
 }
 
 TEST_CASE("garbage is not a quantity") {
-    for (const char* bad : {"", "abc", "1MB", "1 Gi", " 1", "1Gi ", "Gi", "1.2.3", "--1", "1ki", "1KI", "1e", "1e1.5",
-                            "1ee3", ".", "+", "1x", "0x10", "1Gib", "v1", "nginx:1.27", "1,000"}) {
+    for (const char* bad :
+         {"",   "abc",   "1MB",  "1 Gi", " 1", "1Gi ", "Gi",   "1.2.3", "--1", "1ki",        "1KI",
+          "1e", "1e1.5", "1ee3", ".",    "+",  "1x",   "0x10", "1Gib",  "v1",  "nginx:1.27", "1,000"}) {
         INFO(bad);
         CHECK_FALSE(Quantity::parse(bad).has_value());
     }

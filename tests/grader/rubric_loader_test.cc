@@ -1,13 +1,13 @@
 // The rubric loader: a complete lab rubric into the model, every kind of error with its file:line:col, all errors
 // reported together, the YAML bounds, and instructor overlays.
-#include <catch2/catch.hpp>
+#include "grader/rubric_loader.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
-#include "grader/rubric_loader.h"
 #include "tests/support/temp_dir.h"
 
 using kc::Json;
@@ -189,7 +189,8 @@ TEST_CASE("unknown keys are errors at the key with a suggestion") {
     REQUIRE(lines.size() == 2);
     CHECK_THAT(lines[0], Catch::StartsWith("errors/unknown-key.yaml:8:5: unknown key `visiblity` (did you mean "
                                            "\"visibility\"?)"));
-    CHECK_THAT(lines[1], Catch::StartsWith("errors/unknown-key.yaml:10:45: unknown key `nmae` (did you mean \"name\"?)"));
+    CHECK_THAT(lines[1],
+               Catch::StartsWith("errors/unknown-key.yaml:10:45: unknown key `nmae` (did you mean \"name\"?)"));
 }
 
 TEST_CASE("every error in a rubric is reported together in file order") {
@@ -247,8 +248,9 @@ TEST_CASE("missing required keys are named") {
 }
 
 TEST_CASE("an unknown key with a block value or no value still points at the key") {
-    std::string text = "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
-                       "    hintz:\n      nudge: n\n    feedbak:\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
+    std::string text =
+        "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
+        "    hintz:\n      nudge: n\n    feedbak:\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
     auto lines = errorLines(parse(text));
     REQUIRE(lines.size() == 2);
     CHECK_THAT(lines[0], Catch::StartsWith("r.yaml:7:5: unknown key `hintz` (did you mean \"hints\"?)"));
@@ -256,9 +258,10 @@ TEST_CASE("an unknown key with a block value or no value still points at the key
 }
 
 TEST_CASE("an unknown needs id gets a suggestion") {
-    std::string text = "lab: lab-01\ntitle: T\nchecks:\n"
-                       "  - {id: setup, title: S, points: 1, steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n"
-                       "  - {id: c, title: C, points: 1, needs: [setpu], steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n";
+    std::string text =
+        "lab: lab-01\ntitle: T\nchecks:\n"
+        "  - {id: setup, title: S, points: 1, steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n"
+        "  - {id: c, title: C, points: 1, needs: [setpu], steps: [{assert: {apiVersion: v1, kind: Pod}}]}\n";
     auto lines = errorLines(parse(text));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "r.yaml:5:42: check \"c\" needs unknown check \"setpu\" (did you mean \"setup\"?)");
@@ -310,16 +313,18 @@ TEST_CASE("delete needs a name or a selector") {
 }
 
 TEST_CASE("hints must go from nudge to solution") {
-    std::string text = "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
-                       "    hints: {solution: s, nudge: n}\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
+    std::string text =
+        "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
+        "    hints: {solution: s, nudge: n}\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
     auto lines = errorLines(parse(text));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "r.yaml:7:26: hints go from least to most revealing: nudge, command, solution");
 }
 
 TEST_CASE("a check on an undeclared cluster is an error") {
-    std::string text = "lab: lab-01\ntitle: T\nclusters: [east]\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
-                       "    cluster: wets\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
+    std::string text =
+        "lab: lab-01\ntitle: T\nclusters: [east]\nchecks:\n  - id: c\n    title: C\n    points: 1\n"
+        "    cluster: wets\n    steps: [{assert: {apiVersion: v1, kind: Pod}}]\n";
     auto lines = errorLines(parse(text));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "r.yaml:8:14: cluster \"wets\" is not one of the rubric's clusters (east)");
@@ -334,8 +339,8 @@ TEST_CASE("logs need a namespace pods and something to look for") {
 }
 
 TEST_CASE("a probe extract regex needs a capture group and ratios at most 1") {
-    auto lines = errorLines(parse(oneStep(
-        "probe: {image: curl, command: [curl], extract: \"v[0-9]\", expect: {ratio: {v1: 0.9, v2: 0.2}}}")));
+    auto lines = errorLines(parse(
+        oneStep("probe: {image: curl, command: [curl], extract: \"v[0-9]\", expect: {ratio: {v1: 0.9, v2: 0.2}}}")));
     REQUIRE(lines.size() == 2);
     CHECK(lines[0] == "r.yaml:8:56: `extract` needs a capture group, e.g. \"version: (v[0-9]+)\"");
     CHECK(lines[1] == "r.yaml:8:82: the ratios add up to more than 1");
@@ -360,8 +365,9 @@ TEST_CASE("apply files cannot escape the lab directory through a link") {
     std::filesystem::create_directory_symlink(dir.path() + "/outside", dir.path() + "/lab/link");
     auto lines = errorLines(loadRubric(dir.path() + "/lab/rubric.yaml"));
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == dir.path() + "/lab/rubric.yaml:8:23: `file` \"link/secret.yaml\" resolves outside the lab "
-                                   "directory (through a link)");
+    CHECK(lines[0] == dir.path() +
+                          "/lab/rubric.yaml:8:23: `file` \"link/secret.yaml\" resolves outside the lab "
+                          "directory (through a link)");
 }
 
 TEST_CASE("an apply file path that dips into a subdirectory and back stays allowed") {
@@ -379,7 +385,8 @@ TEST_CASE("objects in an apply file need apiVersion and kind") {
     dir.write("lab/rubric.yaml", oneStep("apply: {file: bad.yaml}"));
     auto lines = errorLines(loadRubric(dir.path() + "/lab/rubric.yaml"));
     REQUIRE(lines.size() == 1);
-    CHECK_THAT(lines[0], Catch::EndsWith("8:23: bad.yaml:1:1: every object in an apply file needs apiVersion and kind"));
+    CHECK_THAT(lines[0],
+               Catch::EndsWith("8:23: bad.yaml:1:1: every object in an apply file needs apiVersion and kind"));
 }
 
 TEST_CASE("nesting deeper than the rubric limit is refused") {
@@ -450,21 +457,24 @@ TEST_CASE("an overlay overriding an unknown check id is an error") {
 TEST_CASE("an overlay for another lab is refused") {
     auto lines = errorLines(applyOverlayFile(loadLab02(), kRubrics + "overlays/wrong-lab.yaml"));
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == "overlays/wrong-lab.yaml:2:10: this overlay is for lab \"lab-03\" but the rubric is lab \"lab-02\"");
+    CHECK(lines[0] ==
+          "overlays/wrong-lab.yaml:2:10: this overlay is for lab \"lab-03\" but the rubric is lab \"lab-02\"");
 }
 
 TEST_CASE("an overlay cannot remove a check that others need") {
     auto lines = errorLines(applyOverlayFile(loadLab02(), kRubrics + "overlays/removes-needed.yaml"));
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == "lab-02/rubric.yaml:23:13: check \"priority-classes\" needs \"crd-installed\", which the overlay "
-                      "removes at overlays/removes-needed.yaml:4:5");
+    CHECK(lines[0] ==
+          "lab-02/rubric.yaml:23:13: check \"priority-classes\" needs \"crd-installed\", which the overlay "
+          "removes at overlays/removes-needed.yaml:4:5");
 }
 
 TEST_CASE("an overlay cannot add a check id the lab already has") {
     auto lines = errorLines(applyOverlayFile(loadLab02(), kRubrics + "overlays/duplicate-id.yaml"));
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == "overlays/duplicate-id.yaml:4:5: duplicate check id \"crd-installed\" (also at "
-                          "lab-02/rubric.yaml:8:5)");
+    CHECK(lines[0] ==
+          "overlays/duplicate-id.yaml:4:5: duplicate check id \"crd-installed\" (also at "
+          "lab-02/rubric.yaml:8:5)");
 }
 
 TEST_CASE("an overlay override that removes may change nothing else") {
@@ -501,4 +511,12 @@ TEST_CASE("random edits of a valid rubric give a rubric or positioned errors and
         CHECK_THAT(r.error().message, Catch::StartsWith("fuzz.yaml"));
     }
     CHECK(failures > 0);
+}
+
+TEST_CASE("an overlay that closes a needs cycle is reported at its own needs entry") {
+    std::string text = "overlay: lab-02\noverride:\n  - id: crd-installed\n    needs: [preemption-works]\n";
+    auto lines = errorLines(applyOverlay(loadLab02(), text, "o.yaml", "."));
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "o.yaml:4:13: needs form a cycle: crd-installed → preemption-works → priority-classes → "
+                      "crd-installed");
 }

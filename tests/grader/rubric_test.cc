@@ -14,8 +14,10 @@ namespace {
 const std::string kRubrics = std::string(KUBECLASS_TEST_FIXTURES) + "/rubrics/";
 
 LabelSelector selectorOf(const std::string& text) {
-    std::string rubric = "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n    steps:\n"
-                         "      - assert: {apiVersion: v1, kind: Pod, labelSelector: \"" + text + "\"}\n";
+    std::string rubric =
+        "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n    steps:\n"
+        "      - assert: {apiVersion: v1, kind: Pod, labelSelector: \"" +
+        text + "\"}\n";
     auto r = parseRubric(rubric, "r.yaml", ".");
     if (!r) FAIL(r.error().message);
     return *std::get<AssertStep>(r->checks[0].steps[0].spec).target.selector;
@@ -73,9 +75,14 @@ TEST_CASE("label selectors match labels as Kubernetes does") {
 
 TEST_CASE("apply delete and probe are live only while logs and events are not") {
     Step step;
-    for (auto [kind, live] : {std::pair{StepKind::Assert, false}, {StepKind::Absent, false}, {StepKind::Apply, true},
-                              {StepKind::Delete, true}, {StepKind::Logs, false}, {StepKind::Events, false},
-                              {StepKind::Probe, true}, {StepKind::Provenance, false}}) {
+    for (auto [kind, live] : {std::pair{StepKind::Assert, false},
+                              {StepKind::Absent, false},
+                              {StepKind::Apply, true},
+                              {StepKind::Delete, true},
+                              {StepKind::Logs, false},
+                              {StepKind::Events, false},
+                              {StepKind::Probe, true},
+                              {StepKind::Provenance, false}}) {
         step.kind = kind;
         INFO(stepKindName(kind));
         CHECK(isLiveOnly(step) == live);
@@ -89,14 +96,15 @@ TEST_CASE("explain for students leaves hidden checks out") {
     CHECK_THAT(text, Catch::StartsWith("lab-02: Advanced GPU scheduling (rubric version 3)\n"
                                        "4 checks, 33 points shown (hidden checks are not listed)\n"));
     CHECK_THAT(text, !Catch::Contains("rbac-review") && !Catch::Contains("preemption-works"));
-    CHECK_THAT(text, Catch::Contains("priority-classes - PriorityClasses for training, inference and batch [10 points]\n"
-                                     "  objective: Schedule with priority and preemption\n"
-                                     "  needs: crd-installed\n"
-                                     "  cluster: east\n"
-                                     "  1. assert: at least 1 scheduling.k8s.io/v1 PriorityClass \"training-high\" "
-                                     "where value > 1000, preemptionPolicy = \"PreemptLowerPriority\"\n"
-                                     "  2. absent: no v1 Pod with labels tier=cpu in namespace \"ml\" where "
-                                     "spec.nodeName matches /gpu-.*/\n"));
+    CHECK_THAT(text,
+               Catch::Contains("priority-classes - PriorityClasses for training, inference and batch [10 points]\n"
+                               "  objective: Schedule with priority and preemption\n"
+                               "  needs: crd-installed\n"
+                               "  cluster: east\n"
+                               "  1. assert: at least 1 scheduling.k8s.io/v1 PriorityClass \"training-high\" "
+                               "where value > 1000, preemptionPolicy = \"PreemptLowerPriority\"\n"
+                               "  2. absent: no v1 Pod with labels tier=cpu in namespace \"ml\" where "
+                               "spec.nodeName matches /gpu-.*/\n"));
     CHECK_THAT(text, Catch::Contains("probe: 200 requests from curlimages/curl; split v1 80%, v2 20% (±5%); error: at "
                                      "most 0 [live only]"));
 }
@@ -107,6 +115,9 @@ TEST_CASE("explain for instructors lists every check with its visibility") {
     std::string text = explainRubric(*r, true);
     CHECK_THAT(text, Catch::Contains("6 checks, 45 points\n"));
     CHECK_THAT(text, Catch::Contains("rbac-review - The trainer service account may create jobs [4 points, hidden]"));
+    CHECK_THAT(text, Catch::Contains("1. logs: pods with labels app=trainingjob-operator (container manager) must "
+                                     "contain \"reconciled\" and match /created pod [a-z0-9-]+/ and not contain "
+                                     "\"panic\"\n"));
     CHECK_THAT(text, Catch::Contains("[8 points, after_due_date]"));
     CHECK_THAT(text, Catch::Contains("1. apply: fixtures/preemptor.yaml [live only]"));
     CHECK_THAT(text, Catch::Contains("apply: SubjectAccessReview (inline); the server's answer must have "

@@ -64,6 +64,21 @@ ApiError notFound(const ResourceType& t, const std::string& name) {
 
 ApiError badRequest(const std::string& message) { return ApiError(400, "BadRequest", message); }
 
+ApiError noRoute() { return ApiError(404, "NotFound", "the server could not find the requested resource", Json::object()); }
+
+// A POST/PUT body: JSON, or YAML when the Content-Type says so (kube-apiserver accepts both).
+Json parseBody(const std::string& body, const std::string& contentType) {
+    std::string type = contentType.substr(0, contentType.find(';'));
+    if (type == "application/yaml") {
+        auto parsed = parseYamlDocument(body, "request body");
+        if (!parsed) throw ApiError(400, "BadRequest", parsed.error().message);
+        return parsed->value;
+    }
+    Json parsed = Json::parse(body, nullptr, false);
+    if (parsed.is_discarded()) throw ApiError(400, "BadRequest", "the request body is not valid JSON");
+    return parsed;
+}
+
 ApiError invalid(const ResourceType& t, const std::string& name, const std::string& message) {
     return ApiError(422, "Invalid", t.kind + " \"" + name + "\" is invalid: " + message, details(t, name));
 }
@@ -938,7 +953,7 @@ void ApiDouble::Impl::route(const HttpRequest& request, RecordingExchange& ex, c
         if (segs.size() == 2) {
             Json g = discoveryGroup(types, group);
             lock.unlock();
-            if (g.is_null() || request.method != "GET") throw ApiError(404, "NotFound", "the server could not find the requested resource");
+            if (g.is_null() || request.method != "GET") throw noRoute();
             g["kind"] = "APIGroup";
             g["apiVersion"] = "v1";
             sendJson(ex, 200, g);
@@ -947,13 +962,13 @@ void ApiDouble::Impl::route(const HttpRequest& request, RecordingExchange& ex, c
         version = segs[2];
         rest.assign(segs.begin() + 3, segs.end());
     } else {
-        throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        throw noRoute();
     }
     if (rest.empty()) {
         Json list = discoveryResourceList(types, group, version);
         lock.unlock();
         if (list.is_null() || request.method != "GET")
-            throw ApiError(404, "NotFound", "the server could not find the requested resource");
+            throw noRoute();
         sendJson(ex, 200, list);
         return;
     }
@@ -965,18 +980,18 @@ void ApiDouble::Impl::route(const HttpRequest& request, RecordingExchange& ex, c
         plural = rest[2];
         if (rest.size() > 3) target.name = rest[3];
         if (rest.size() > 4) target.subresource = rest[4];
-        if (rest.size() > 5) throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        if (rest.size() > 5) throw noRoute();
     } else {
         plural = rest[0];
         if (rest.size() > 1) target.name = rest[1];
         if (rest.size() > 2) target.subresource = rest[2];
-        if (rest.size() > 3) throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        if (rest.size() > 3) throw noRoute();
     }
     target.type = typeFor(group, version, plural);
     if (!target.type || (!target.type->namespaced && !target.ns.empty()) ||
         (target.type->namespaced && target.ns.empty() && !target.name.empty()) ||
         (!target.subresource.empty() && !target.type->hasSubresource(target.subresource)))
-        throw ApiError(404, "NotFound", "the server could not find the requested resource");
+        throw noRoute();
     ResourceType typeCopy = *target.type;  // CRD deletion may change `types` while a watch runs
     lock.unlock();
     target.type = &typeCopy;
@@ -1028,8 +1043,7 @@ void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchang
     }
     if (request.method == "POST") {
         if (!target.name.empty()) throw ApiError(405, "MethodNotAllowed", "POST is not allowed on a named resource");
-        Json body = Json::parse(request.body, nullptr, false);
-        if (body.is_discarded()) throw badRequest("the request body is not valid JSON");
+        Json body = parseBody(request.body, lower(contentType));
         if (body.is_object() && t.namespaced) {
             std::string bodyNs = metaString(body, "namespace");
             if (!bodyNs.empty() && bodyNs != target.ns)
@@ -1047,8 +1061,8 @@ void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchang
     }
     if (request.method == "PUT") {
         if (target.name.empty()) throw ApiError(405, "MethodNotAllowed", "PUT needs a name");
-        Json body = Json::parse(request.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object()) throw badRequest("the request body is not a valid JSON object");
+        Json body = parseBody(request.body, lower(contentType));
+        if (!body.is_object()) throw badRequest("the request body is not an object");
         if (!body.contains("metadata") || !body["metadata"].is_object()) body["metadata"] = Json::object();
         std::string bodyName = metaString(body, "name");
         if (!bodyName.empty() && bodyName != target.name)
@@ -1409,6 +1423,7 @@ void ApiDouble::Impl::serveWatch(const HttpRequest& request, RecordingExchange& 
         if (ex.clientGone()) return;
         std::vector<StoredEvent> events;
         bool fellBehind = false;
+        bool typeGone = false;
         uint64_t current = 0;
         {
             std::unique_lock lock(mu);
@@ -1417,6 +1432,7 @@ void ApiDouble::Impl::serveWatch(const HttpRequest& request, RecordingExchange& 
             current = store.currentVersion();
             if (!store.stillCovers(from)) fellBehind = true;
             else events = store.eventsAfter(from);
+            typeGone = typeByKey(t.key()) == nullptr;  // its CRD was deleted: end after the DELETED events
         }
         if (fellBehind) {
             ex.writeChunk(expired(from, current));
@@ -1437,6 +1453,7 @@ void ApiDouble::Impl::serveWatch(const HttpRequest& request, RecordingExchange& 
             if (!ex.writeChunk(encode(type, e.object))) return;
         }
         from = std::max(from, current);
+        if (typeGone) break;
         if (bookmarks && Clock::now() >= nextBookmark) {
             Json bookmark{{"kind", t.kind}, {"apiVersion", t.apiVersion(target.version)},
                           {"metadata", Json{{"resourceVersion", std::to_string(from)}}}};
