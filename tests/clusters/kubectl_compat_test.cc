@@ -105,7 +105,7 @@ spec:
 
 TEST_CASE("kubectl against the api double with a client certificate") {
     if (!kubectlPresent()) {
-        WARN("kubectl not found; skipping kubectl compatibility test");
+        WARN("SKIPPED: /usr/bin/kubectl not found, so the kubectl compatibility test cannot run");
         return;
     }
     ApiDoubleOptions options;
@@ -218,7 +218,7 @@ spec:
 
 TEST_CASE("kubectl against the api double with a bearer token and legacy discovery") {
     if (!kubectlPresent()) {
-        WARN("kubectl not found; skipping kubectl compatibility test");
+        WARN("SKIPPED: /usr/bin/kubectl not found, so the kubectl compatibility test cannot run");
         return;
     }
     ApiDoubleOptions options;

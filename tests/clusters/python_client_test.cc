@@ -86,7 +86,7 @@ void checkResults(const Json& out) {
 
 TEST_CASE("python kubernetes client against the api double") {
     if (!pythonClientPresent()) {
-        WARN("/usr/bin/python3 cannot import kubernetes; skipping Python client compatibility test");
+        WARN("SKIPPED: /usr/bin/python3 cannot import kubernetes (Debian python3-kubernetes), so the Python client test cannot run");
         return;
     }
     ApiDoubleOptions options;
