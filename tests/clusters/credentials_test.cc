@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "tests/support/fake_clock.h"
 #include "clusters/credentials.h"
 #include "clusters/kubeconfig.h"
 #include "tests/support/temp_dir.h"
@@ -15,20 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class FakeClock final : public kc::Clock {
-public:
-    std::chrono::system_clock::time_point now() const override { return wall_; }
-    std::chrono::steady_clock::time_point monotonicNow() const override { return mono_; }
-    void sleepFor(std::chrono::milliseconds d) override { advance(d); }
-    void advance(std::chrono::system_clock::duration d) {
-        wall_ += d;
-        mono_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
-    }
-
-private:
-    std::chrono::system_clock::time_point wall_ = std::chrono::sys_days{std::chrono::year{2026} / 11 / 22};
-    std::chrono::steady_clock::time_point mono_{};
-};
+using kc::testing::FakeClock;
 
 // A runner that must never be called: for sources that should not run any plugin.
 class NoRunner final : public kc::ProcessRunner {

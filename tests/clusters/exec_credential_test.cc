@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/fake_clock.h"
 #include "clusters/exec_credential.h"
 #include "clusters/redact.h"
 #include "tests/support/temp_dir.h"
@@ -24,25 +25,10 @@ namespace {
 const std::string kV1(kc::kExecApiV1);
 const std::string kV1beta1(kc::kExecApiV1beta1);
 
+using kc::testing::FakeClock;
+
 // 2026-11-22T10:00:00Z, the moment every clock in these tests starts at.
-std::chrono::system_clock::time_point startTime() {
-    return std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + 10h;
-}
-
-class FakeClock final : public kc::Clock {
-public:
-    std::chrono::system_clock::time_point now() const override { return wall_; }
-    std::chrono::steady_clock::time_point monotonicNow() const override { return mono_; }
-    void sleepFor(std::chrono::milliseconds d) override { advance(d); }
-    void advance(std::chrono::system_clock::duration d) {
-        wall_ += d;
-        mono_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
-    }
-
-private:
-    std::chrono::system_clock::time_point wall_ = startTime();
-    std::chrono::steady_clock::time_point mono_{};
-};
+std::chrono::system_clock::time_point startTime() { return FakeClock::defaultStart(); }
 
 std::string plugin(const std::string& name) { return std::string(KUBECLASS_TEST_FIXTURES) + "/exec-plugins/" + name; }
 

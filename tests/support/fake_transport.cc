@@ -1,4 +1,4 @@
-// Scripted transport, manual clock and token sequence for client tests.
+// Scripted transport and token sequence for client tests.
 #include "tests/support/fake_transport.h"
 
 namespace kc::testing {
@@ -63,32 +63,6 @@ HttpResponse jsonResponse(int status, const std::string& body) {
 HttpResponse statusResponse(int code, const std::string& reason, const std::string& message) {
     return jsonResponse(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"" +
                                   message + "\",\"reason\":\"" + reason + "\",\"code\":" + std::to_string(code) + "}");
-}
-
-std::chrono::system_clock::time_point FakeClock::now() const {
-    std::lock_guard lock(mutex_);
-    return std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 50)) + elapsed_;
-}
-
-std::chrono::steady_clock::time_point FakeClock::monotonicNow() const {
-    std::lock_guard lock(mutex_);
-    return std::chrono::steady_clock::time_point(elapsed_);
-}
-
-void FakeClock::sleepFor(std::chrono::milliseconds duration) {
-    std::lock_guard lock(mutex_);
-    sleeps_.push_back(duration);
-    elapsed_ += duration;
-}
-
-void FakeClock::advance(std::chrono::milliseconds duration) {
-    std::lock_guard lock(mutex_);
-    elapsed_ += duration;
-}
-
-std::vector<std::chrono::milliseconds> FakeClock::sleeps() const {
-    std::lock_guard lock(mutex_);
-    return sleeps_;
 }
 
 Result<Credentials> SequenceCredentials::current() {

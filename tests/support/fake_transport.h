@@ -1,5 +1,5 @@
-// Test fakes for the HTTP seam: a Transport answered by a scripted function, and a Clock whose time only
-// moves when code under test sleeps. For exact retry, 401 and watch-sequence tests that need no server.
+// Test fakes for the HTTP seam: a Transport answered by a scripted function and a token sequence, for exact
+// retry, 401 and watch-sequence tests that need no server.
 #pragma once
 
 #include <functional>
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "clusters/clock.h"
 #include "clusters/credentials.h"
 #include "clusters/transport.h"
+#include "tests/support/fake_clock.h"
 
 namespace kc::testing {
 
@@ -42,20 +42,6 @@ TransportFactory fakeTransportFactory(std::shared_ptr<FakeTransport> transport);
 HttpResponse jsonResponse(int status, const std::string& body);
 // A metav1.Status body with the given code and reason.
 HttpResponse statusResponse(int code, const std::string& reason, const std::string& message);
-
-class FakeClock final : public Clock {
-public:
-    std::chrono::system_clock::time_point now() const override;
-    std::chrono::steady_clock::time_point monotonicNow() const override;
-    void sleepFor(std::chrono::milliseconds duration) override;
-    void advance(std::chrono::milliseconds duration);
-    std::vector<std::chrono::milliseconds> sleeps() const;
-
-private:
-    mutable std::mutex mutex_;
-    std::chrono::milliseconds elapsed_{0};
-    std::vector<std::chrono::milliseconds> sleeps_;
-};
 
 // Tokens handed out in order; counts invalidations.
 class SequenceCredentials final : public CredentialSource {
