@@ -74,7 +74,7 @@ Json gradescopeResults(const GradeRun& run, const ReportOptions& options) {
     j["score"] = totals.earned;
     j["execution_time"] = static_cast<double>(run.duration.count()) / 1000.0;
     j["output"] = "Graded " + run.lab + (run.title.empty() ? "" : " (" + run.title + ")") + " from " +
-                  (run.mode.empty() ? "" : run.mode + " ") + run.source + ". Visible checks: " +
+                  (run.source.empty() ? run.mode : run.source) + ". Visible checks: " +
                   formatPoints(visibleTotals.earned) + "/" + formatPoints(visibleTotals.points) + " points, " +
                   std::to_string(visibleTotals.pass) + " of " +
                   std::to_string(visibleTotals.pass + visibleTotals.fail + visibleTotals.error +

@@ -40,7 +40,10 @@ std::string markdownCode(const std::string& text) {
     std::string fence(longest + 1, '`');
     // In a table a pipe ends the cell even inside a code span, so it is escaped there too.
     std::string body;
-    for (char c : s) body += c == '|' ? std::string("\\|") : std::string(1, c);
+    for (char c : s) {
+        if (c == '|') body += "\\|";
+        else if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') body += c;
+    }
     bool pad = !body.empty() && (body.front() == '`' || body.back() == '`');
     return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
 }
@@ -53,7 +56,10 @@ std::string markdownText(const std::string& text) {
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
             case '&': out += "&amp;"; break;
-            default: out += c;
+            case '`': out += "\\`"; break;
+            default:
+                // Control characters show as nothing useful and can confuse renderers.
+                if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
         }
     }
     return out;

@@ -13,7 +13,7 @@ std::string renderMarkdownReport(const GradeRun& run, const ReportOptions& optio
 
 // Inline code that survives any content: backticks inside pick a longer fence, newlines become spaces.
 std::string markdownCode(const std::string& text);
-// Plain text safe in a table cell and outside code: | < > escaped, newlines as spaces.
+// Plain text safe in a table cell and outside code: | < > & ` escaped, newlines as spaces, controls dropped.
 std::string markdownText(const std::string& text);
 
 }  // namespace kc::grader

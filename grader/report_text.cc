@@ -60,8 +60,9 @@ std::string renderTextReport(const GradeRun& run, const ReportOptions& options) 
 
     std::string out;
     out += paint(run.lab + (run.title.empty() ? "" : ": " + run.title), kBold) + "\n";
+    // source describes itself ("context kind-lab-02", "snapshot PATH").
     if (!run.source.empty() || !run.mode.empty())
-        out += "graded from " + (run.mode.empty() ? "" : run.mode + " ") + run.source + "\n";
+        out += "graded from " + (run.source.empty() ? run.mode : run.source) + "\n";
     out += "\n";
 
     size_t idWidth = 5, pointsWidth = 6;

@@ -33,8 +33,12 @@ TEST_CASE("markdown feedback never mentions hidden checks") {
 
 TEST_CASE("markdown escapes student-controlled text so it cannot break tables or inject HTML") {
     std::string md = renderMarkdownReport(sampleRun(), {});
-    CHECK_THAT(md, !Catch::Contains("<b>"));
-    CHECK_THAT(md, Catch::Contains("&lt;b&gt;tags&lt;/b&gt;"));
+    // Outside code spans markup is escaped; inside them (observed values) it is literal and so harmless.
+    CHECK_THAT(md, !Catch::Contains("Title with Quotes \"q\" & <b>"));
+    CHECK_THAT(md, Catch::Contains("Title with Quotes \"q\" &amp; &lt;b&gt;tags&lt;/b&gt;"));
+    CHECK_THAT(md, Catch::Contains("tick \\` ctl"));  // a lone backtick cannot open a code span
+    CHECK(md.find('\x01') == std::string::npos);
+    CHECK(markdownText("a\x02`b") == "a\\`b");
     CHECK(markdownCode("a`b") == "``a`b``");
     CHECK(markdownCode("`x`") == "`` `x` ``");
     CHECK(markdownCode("a|b") == "`a\\|b`");
