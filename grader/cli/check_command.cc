@@ -17,6 +17,7 @@
 #include "grader/lab_locator.h"
 #include "grader/object_source.h"
 #include "grader/report.h"
+#include "grader/report_visibility.h"
 #include "grader/rubric_loader.h"
 
 namespace kc::grader {
@@ -174,20 +175,35 @@ public:
             }
         }
 
+        ReportOptions reportOptions;
+        reportOptions.studentView = parsed->has("student-view");
+        reportOptions.includeHidden = parsed->has("include-hidden");
+        reportOptions.afterDueDate = parsed->has("after-due-date");
+
+        // Progress goes to stderr, which students often see too (a CI log): lines about checks they may not
+        // see are left out unless --include-hidden.
+        GradeRun visibilityOnly;
+        for (const auto& check : rubric->checks) {
+            CheckResult c;
+            c.id = check.id;
+            c.title = check.title;
+            c.visibility = check.visibility;
+            visibilityOnly.checks.push_back(std::move(c));
+        }
+        Redactor progressRedactor(visibilityOnly, reportOptions, true);
+
         gCancel = std::make_shared<Cancellation>();
         std::signal(SIGINT, onInterrupt);
         std::signal(SIGTERM, onInterrupt);
         RunOptions runOptions;
         runOptions.cancel = gCancel;
-        runOptions.progress = [&io](const std::string& line) { io.err << line << "\n"; };
+        runOptions.progress = [&io, &progressRedactor](const std::string& line) {
+            if (progressRedactor(line) == line) io.err << line << "\n";
+        };
         runOptions.now = std::chrono::system_clock::now();
         GradeRun run = runChecks(*rubric, sources, runOptions);
         if (run.rubricFile.empty()) run.rubricFile = *rubricPath;
 
-        ReportOptions reportOptions;
-        reportOptions.studentView = parsed->has("student-view");
-        reportOptions.includeHidden = parsed->has("include-hidden");
-        reportOptions.afterDueDate = parsed->has("after-due-date");
         const char* noColor = std::getenv("NO_COLOR");
         reportOptions.color = !parsed->has("out") && &io.out == &std::cout && ::isatty(STDOUT_FILENO) &&
                               !(noColor && *noColor);

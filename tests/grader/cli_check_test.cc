@@ -41,10 +41,13 @@ TEST_CASE("check grades a snapshot into the text table a student may see") {
     CHECK_THAT(r.stdoutText, !Catch::Contains("SECRET-CHECK-MESSAGE"));
     CHECK_THAT(r.stdoutText, !Catch::Contains("Database credentials"));
     CHECK(r.stdoutText.find('\033') == std::string::npos);
+    // Progress on stderr names only checks the student may see.
+    CHECK_THAT(r.stderrText, Catch::Contains("web-deployment: fail") && !Catch::Contains("secret-typed"));
 
     auto all = grade({"check", "--lab", kCliLab, "--snapshot", kPartialSnapshot, "--include-hidden"});
     CHECK(all.exitCode == 0);
     CHECK_THAT(all.stdoutText, Catch::Contains("Total: 7/15 points (46.7%)") && Catch::Contains("secret-typed"));
+    CHECK_THAT(all.stderrText, Catch::Contains("secret-typed: pass"));
 }
 
 TEST_CASE("check writes the JSON report with every check's outcome") {
