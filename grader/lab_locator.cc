@@ -29,7 +29,8 @@ std::string executableDir() {
 
 std::vector<std::string> dataRootCandidates() {
     std::vector<std::string> roots;
-    if (const char* env = std::getenv("KUBECLASS_DATA_DIR"); env && *env) roots.push_back(env);
+    // An explicit data directory is the only one: falling back would grade against some other copy of a lab.
+    if (const char* env = std::getenv("KUBECLASS_DATA_DIR"); env && *env) return {env};
     roots.push_back(KUBECLASS_SOURCE_DIR);
     if (std::string dir = executableDir(); !dir.empty()) {
         roots.push_back((fs::path(dir) / ".." / "share" / "kubeclass").lexically_normal().string());

@@ -9,8 +9,8 @@
 
 namespace kc::grader {
 
-// Where labs/ is looked for, first that exists wins: $KUBECLASS_DATA_DIR; the source tree this binary was built
-// from; then beside the executable (<exe>/../share/kubeclass, <exe>/..). Empty entries are left out.
+// Where labs/ is looked for: $KUBECLASS_DATA_DIR alone when set; otherwise the source tree this binary was built
+// from, then beside the executable (<exe>/../share/kubeclass, <exe>/..), the first with a labs/ folder winning.
 std::vector<std::string> dataRootCandidates();
 
 // The rubric file for LAB. A value naming an existing file is that file; an existing directory means its

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "grader/lab_locator.h"
+#include "kubeclass_version.h"
 #include "tests/support/temp_dir.h"
 
 using namespace kc::grader;
@@ -39,4 +42,15 @@ TEST_CASE("the first data root with labs wins and a missing one is skipped") {
     auto missing = locateRubric("lab-01", {first.path()});
     REQUIRE(!missing);
     CHECK_THAT(missing.error().message, Catch::Contains("KUBECLASS_DATA_DIR"));
+}
+
+TEST_CASE("KUBECLASS_DATA_DIR when set is the only data root") {
+    kc::testing::TempDir root;
+    ::setenv("KUBECLASS_DATA_DIR", root.path().c_str(), 1);
+    auto roots = dataRootCandidates();
+    ::unsetenv("KUBECLASS_DATA_DIR");
+    CHECK(roots == std::vector<std::string>{root.path()});
+    auto fallback = dataRootCandidates();
+    REQUIRE(fallback.size() >= 2);
+    CHECK(fallback.front() == KUBECLASS_SOURCE_DIR);
 }
