@@ -165,3 +165,34 @@ TEST_CASE("check exits 3 when the cluster cannot be reached") {
     CHECK_THAT(r.stderrText, Catch::Contains("cannot reach the cluster"));
     CHECK(r.stdoutText.empty());
 }
+
+TEST_CASE("check applies an instructor overlay before grading") {
+    kc::testing::TempDir dir;
+    // config-present goes from 2 to 6 points, and a new check (hidden by default) looks for a missing Ingress.
+    std::string overlay = dir.write("overlay.yaml",
+                                    "overlay: lab-90\n"
+                                    "override:\n"
+                                    "  - id: config-present\n"
+                                    "    points: 6\n"
+                                    "checks:\n"
+                                    "  - id: ingress-present\n"
+                                    "    title: An Ingress routes to web\n"
+                                    "    points: 2\n"
+                                    "    steps:\n"
+                                    "      - assert: {apiVersion: networking.k8s.io/v1, kind: Ingress, namespace: shop, name: web}\n");
+    auto r = grade({"check", "--lab", kCliLab, "--snapshot", kPartialSnapshot, "--overlay", overlay, "--format", "json"});
+    INFO(r.stderrText);
+    REQUIRE(r.exitCode == 0);
+    Json j = Json::parse(r.stdoutText);
+    // 7 - 2 + 6 earned; 15 - 2 + 6 + 2 points.
+    CHECK(j["earned"].get<double>() == 11);
+    CHECK(j["points"].get<double>() == 21);
+    CHECK(j["checks"].back()["id"] == "ingress-present");
+    CHECK(j["checks"].back()["visibility"] == "hidden");
+    CHECK(j["checks"].back()["outcome"] == "fail");
+
+    std::string wrongLab = dir.write("wrong.yaml", "overlay: lab-99\n");
+    auto bad = grade({"check", "--lab", kCliLab, "--snapshot", kPartialSnapshot, "--overlay", wrongLab});
+    CHECK(bad.exitCode == 2);
+    CHECK_THAT(bad.stderrText, Catch::Contains("wrong.yaml"));
+}
