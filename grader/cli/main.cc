@@ -1,10 +1,14 @@
 // kubeclass-grade: the instructor CLI. Builds the command registry and hands argv to it.
 #include <iostream>
 
+#include "grader/cli/commands.h"
 #include "grader/cli_command.h"
 
 int main(int argc, char** argv) {
     kc::grader::CliRegistry registry;
+    registry.add(kc::grader::makeCheckCommand());
+    registry.add(kc::grader::makeCaptureCommand());
+    registry.add(kc::grader::makeRubricCommand());
     std::vector<std::string> args(argv + 1, argv + argc);
     return registry.dispatch(args, kc::grader::CliIo{std::cout, std::cerr});
 }
