@@ -4,6 +4,7 @@
 #include "grader/live_source.h"
 
 #include <mutex>
+#include <set>
 
 namespace kc::grader {
 
@@ -92,6 +93,7 @@ public:
         std::lock_guard lock(mutex_);
         cache_.clear();
         events_.clear();
+        unserved_.clear();
     }
 
     Status waitForChange(const SourceQuery& query, Duration timeout,
@@ -123,9 +125,19 @@ private:
 
     // The query with the namespace dropped for cluster-scoped kinds, and whether the kind is served at all.
     Result<std::pair<SourceQuery, bool>> normalize(const SourceQuery& query) {
+        const std::string type = query.apiVersion + "|" + query.kind;
+        {
+            // A miss makes discovery read everything again; once per pass is enough.
+            std::lock_guard lock(mutex_);
+            if (unserved_.count(type)) return std::make_pair(query, false);
+        }
         auto info = client_.resolve(query.apiVersion, query.kind);
         if (!info) {
-            if (info.error().kind == ErrorKind::NotFound) return std::make_pair(query, false);
+            if (info.error().kind == ErrorKind::NotFound) {
+                std::lock_guard lock(mutex_);
+                unserved_.insert(type);
+                return std::make_pair(query, false);
+            }
             return fail(info.error());
         }
         SourceQuery q = query;
@@ -162,6 +174,7 @@ private:
     std::map<std::string, CachedList> cache_;
     std::map<std::string, std::string> lastVersion_;  // survives newPass: waits start where the caller last looked
     std::map<std::string, std::vector<ClusterEvent>> events_;
+    std::set<std::string> unserved_;  // "apiVersion|kind" discovery did not find this pass
     size_t lists_ = 0;
 };
 

@@ -29,7 +29,8 @@ StepResult started(const Step& step) {
 }
 
 StepResult errored(StepResult r, const Error& error) {
-    r.outcome = error.kind == ErrorKind::Cancelled ? Outcome::Error : Outcome::Error;
+    // Every error reading or changing the cluster is `error`: the grader could not tell, so it never fails.
+    r.outcome = Outcome::Error;
     r.summary = error.message;
     return r;
 }
@@ -507,7 +508,6 @@ StepResult runProbe(const Step& step, const ProbeStep& s, StepContext& ctx) {
     auto created = client->create(job, ns);
     if (!created) return errored(r, created.error());
     ObjectRef jobRef{"batch/v1", "Job", ns, objectName(*created)};
-    const std::string jobUid = (*created)["metadata"].value("uid", "");
 
     auto finished = [](const Json& o) {
         if (!o.contains("status") || !o["status"].contains("conditions")) return false;
@@ -557,7 +557,6 @@ StepResult runProbe(const Step& step, const ProbeStep& s, StepContext& ctx) {
         if (auto removed = client->remove(p, podDel); !removed && ctx.leftovers)
             ctx.leftovers->push_back("v1 Pod " + ns + "/" + p.name + ": " + removed.error().message);
     }
-    (void)jobUid;
     ctx.source.newPass();
 
     if (!done) {
@@ -635,20 +634,6 @@ StepResult runProbe(const Step& step, const ProbeStep& s, StepContext& ctx) {
 
 std::string effectiveNamespace(const Rubric& rubric, const std::string& written) {
     return written.empty() ? rubric.defaults.namespace_ : written;
-}
-
-bool isClusterError(const Error& error) {
-    switch (error.kind) {
-        case ErrorKind::Unreachable:
-        case ErrorKind::Forbidden:
-        case ErrorKind::Unauthorized:
-        case ErrorKind::Timeout:
-        case ErrorKind::Server:
-        case ErrorKind::Cancelled:
-            return true;
-        default:
-            return false;
-    }
 }
 
 StepResult evaluateStep(const Step& step, StepContext& ctx) {

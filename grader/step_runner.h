@@ -41,9 +41,6 @@ StepResult evaluateStep(const Step& step, StepContext& ctx);
 // What a failing read-only step waits on before it is evaluated again in live mode; nullopt: not retried.
 std::optional<SourceQuery> retryQuery(const Step& step, const Rubric& rubric);
 
-// Whether an Error from a source is the cluster's fault (→ error) rather than the student's.
-bool isClusterError(const Error& error);
-
 // Deletes what a check created, newest first, waiting for each; returns those that could not be removed.
 std::vector<std::string> cleanUp(KubeClient& client, std::vector<CreatedObject> created, Duration timeout);
 

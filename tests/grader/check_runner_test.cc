@@ -355,3 +355,34 @@ TEST_CASE("checks name their cluster and an unknown one is an error") {
     CHECK(run.checks[1].outcome == Outcome::Error);  // with several sources, no fallback to ""
     CHECK(run.checks[1].messages.at(0).find("\"west\"") != std::string::npos);
 }
+
+TEST_CASE("absent and provenance steps pass and fail live") {
+    auto server = ApiDouble::start();
+    createNamespace(*server, "ml");
+    server->create(Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"w-1","namespace":"ml",
+        "labels":{"app":"w"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"w-rs","uid":"u",
+        "controller":true}]},"spec":{"containers":[{"name":"c","image":"nginx:latest"}]}})"));
+    auto client = clientFor(*server);
+    auto outcome = [&](const std::string& step) {
+        return gradeLive(oneCheck("      - " + step + "\n"), *client).checks.at(0).outcome;
+    };
+    CHECK(outcome("absent: {apiVersion: v1, kind: Pod, labelSelector: app=other}") == Outcome::Pass);
+    CHECK(outcome("absent: {apiVersion: v1, kind: Pod, match: {spec: {containers: [{image: {$regex: \":latest$\"}}]}}, "
+                  "timeout: 200ms}") == Outcome::Fail);
+    CHECK(outcome("provenance: {apiVersion: v1, kind: Pod, labelSelector: app=w, controller: {kind: ReplicaSet}}") ==
+          Outcome::Pass);
+    CHECK(outcome("provenance: {apiVersion: v1, kind: Pod, labelSelector: app=w, controller: {kind: StatefulSet}, "
+                  "timeout: 200ms}") == Outcome::Fail);
+}
+
+TEST_CASE("an absent step passes once a controller removes the object") {
+    auto server = ApiDouble::start();
+    createNamespace(*server, "ml");
+    server->create(configMap("old"));
+    server->schedule(400ms, [](ApiDouble& d) { d.remove("v1", "ConfigMap", "ml", "old"); });
+    auto client = clientFor(*server);
+    GradeRun run = gradeLive(oneCheck("      - absent: {apiVersion: v1, kind: ConfigMap, name: old, timeout: 10s}\n"),
+                             *client);
+    CHECK(run.checks[0].outcome == Outcome::Pass);
+    CHECK(run.checks[0].steps[0].duration < 5s);
+}

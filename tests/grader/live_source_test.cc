@@ -161,3 +161,19 @@ TEST_CASE("a cancelled wait returns Cancelled") {
     REQUIRE_FALSE(waited);
     CHECK(waited.error().kind == ErrorKind::Cancelled);
 }
+
+TEST_CASE("an unserved kind costs one discovery reread per pass") {
+    auto server = ApiDouble::start();
+    auto client = clientFor(*server);
+    auto source = liveSource(*client, "test");
+    REQUIRE(source->list({"v1", "ConfigMap", "default"}));
+    server->clearRequests();
+    for (int i = 0; i < 3; ++i) REQUIRE(source->list({"ml.example.com/v1", "TrainingJob", "ml"}));
+    const size_t firstPass = server->requests().size();
+    CHECK(firstPass > 0);
+    for (int i = 0; i < 3; ++i) REQUIRE(source->list({"ml.example.com/v1", "TrainingJob", "ml"}));
+    CHECK(server->requests().size() == firstPass);
+    source->newPass();
+    REQUIRE(source->list({"ml.example.com/v1", "TrainingJob", "ml"}));
+    CHECK(server->requests().size() > firstPass);  // a CRD installed meanwhile would be found now
+}
