@@ -600,25 +600,7 @@ Result<std::vector<ClusterEvent>> KubeClient::events(const std::string& ns, cons
     for (const auto& e : core->items) {
         std::string uid = metadataString(e, "uid");
         if (!uid.empty() && !seenUids.insert(uid).second) continue;
-        ClusterEvent event;
-        event.source = "core/v1";
-        event.type = e.value("type", "");
-        event.reason = e.value("reason", "");
-        event.message = e.value("message", "");
-        event.involvedKind = jsonString(e, {"involvedObject", "kind"});
-        event.involvedName = jsonString(e, {"involvedObject", "name"});
-        event.involvedNamespace = jsonString(e, {"involvedObject", "namespace"});
-        event.reportingController = e.value("reportingComponent", "");
-        if (event.reportingController.empty()) event.reportingController = jsonString(e, {"source", "component"});
-        for (const char* field : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
-            if (e.contains(field) && e[field].is_string()) {
-                event.time = e[field].get<std::string>();
-                break;
-            }
-        }
-        if (event.time.empty()) event.time = metadataString(e, "creationTimestamp");
-        if (e.contains("count") && e["count"].is_number_integer()) event.count = e["count"].get<int>();
-        out.push_back(std::move(event));
+        out.push_back(clusterEventFromObject(e));
     }
     auto modern = list({"events.k8s.io/v1", "Event", ns, ""},
                        {.fieldSelector = involvedName.empty() ? "" : "regarding.name=" + involvedName});
@@ -627,32 +609,12 @@ Result<std::vector<ClusterEvent>> KubeClient::events(const std::string& ns, cons
         for (const auto& e : modern->items) {
             std::string uid = metadataString(e, "uid");
             if (!uid.empty() && !seenUids.insert(uid).second) continue;
-            ClusterEvent event;
-            event.source = "events.k8s.io/v1";
-            event.type = e.value("type", "");
-            event.reason = e.value("reason", "");
-            event.message = e.value("note", "");
-            event.involvedKind = jsonString(e, {"regarding", "kind"});
-            event.involvedName = jsonString(e, {"regarding", "name"});
-            event.involvedNamespace = jsonString(e, {"regarding", "namespace"});
-            event.reportingController = e.value("reportingController", "");
-            event.time = jsonString(e, {"series", "lastObservedTime"});
-            if (event.time.empty()) event.time = e.value("eventTime", "");
-            if (event.time.empty()) event.time = e.value("deprecatedLastTimestamp", "");
-            if (event.time.empty()) event.time = metadataString(e, "creationTimestamp");
-            if (e.contains("series") && e["series"].is_object() && e["series"].contains("count"))
-                event.count = e["series"].value("count", 1);
-            else if (e.contains("deprecatedCount") && e["deprecatedCount"].is_number_integer())
-                event.count = e["deprecatedCount"].get<int>();
-            out.push_back(std::move(event));
+            out.push_back(clusterEventFromObject(e));
         }
     } else if (modern.error().kind != ErrorKind::NotFound) {
         return fail(modern.error());
     }
-    std::stable_sort(out.begin(), out.end(), [](const ClusterEvent& a, const ClusterEvent& b) {
-        // RFC 3339 strings order by time to the second; fractional parts differ in width between the APIs.
-        return a.time.substr(0, 19) < b.time.substr(0, 19);
-    });
+    sortEventsByTime(out);
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "clusters/clock.h"
+#include "clusters/cluster_event.h"
 #include "clusters/credentials.h"
 #include "clusters/discovery.h"
 #include "clusters/json.h"
@@ -83,18 +84,6 @@ struct LogOptions {
     int tailLines = -1;           // -1: all
     long long limitBytes = 4 << 20;  // logs are bounded
     bool previous = false;
-};
-
-// One event, from core/v1 or events.k8s.io/v1, in a common shape.
-struct ClusterEvent {
-    std::string type;    // Normal, Warning
-    std::string reason;  // Scheduled, FailedScheduling, ...
-    std::string message;
-    std::string involvedKind, involvedName, involvedNamespace;
-    std::string reportingController;
-    std::string time;  // RFC 3339, the latest of the times the event carries
-    int count = 1;
-    std::string source;  // "core/v1" or "events.k8s.io/v1"
 };
 
 struct KubeClientOptions {

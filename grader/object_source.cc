@@ -43,52 +43,6 @@ std::string logContainerFor(const Json& pod, const std::string& requested) {
     return "";
 }
 
-ClusterEvent clusterEventFromObject(const Json& e) {
-    ClusterEvent event;
-    if (str(e, {"apiVersion"}) == "events.k8s.io/v1") {
-        event.source = "events.k8s.io/v1";
-        event.type = str(e, {"type"});
-        event.reason = str(e, {"reason"});
-        event.message = str(e, {"note"});
-        event.involvedKind = str(e, {"regarding", "kind"});
-        event.involvedName = str(e, {"regarding", "name"});
-        event.involvedNamespace = str(e, {"regarding", "namespace"});
-        event.reportingController = str(e, {"reportingController"});
-        event.time = str(e, {"series", "lastObservedTime"});
-        if (event.time.empty()) event.time = str(e, {"eventTime"});
-        if (event.time.empty()) event.time = str(e, {"deprecatedLastTimestamp"});
-        if (event.time.empty()) event.time = str(e, {"metadata", "creationTimestamp"});
-        if (e.contains("series") && e["series"].is_object() && e["series"].contains("count") &&
-            e["series"]["count"].is_number_integer())
-            event.count = e["series"]["count"].get<int>();
-        else if (e.contains("deprecatedCount") && e["deprecatedCount"].is_number_integer())
-            event.count = e["deprecatedCount"].get<int>();
-        return event;
-    }
-    event.source = "core/v1";
-    event.type = str(e, {"type"});
-    event.reason = str(e, {"reason"});
-    event.message = str(e, {"message"});
-    event.involvedKind = str(e, {"involvedObject", "kind"});
-    event.involvedName = str(e, {"involvedObject", "name"});
-    event.involvedNamespace = str(e, {"involvedObject", "namespace"});
-    event.reportingController = str(e, {"reportingComponent"});
-    if (event.reportingController.empty()) event.reportingController = str(e, {"source", "component"});
-    for (const char* field : {"lastTimestamp", "eventTime", "firstTimestamp"}) {
-        event.time = str(e, {field});
-        if (!event.time.empty()) break;
-    }
-    if (event.time.empty()) event.time = str(e, {"metadata", "creationTimestamp"});
-    if (e.contains("count") && e["count"].is_number_integer()) event.count = e["count"].get<int>();
-    return event;
-}
-
-void sortEvents(std::vector<ClusterEvent>& events) {
-    std::stable_sort(events.begin(), events.end(), [](const ClusterEvent& a, const ClusterEvent& b) {
-        return a.time.substr(0, 19) < b.time.substr(0, 19);
-    });
-}
-
 Json eventToJson(const ClusterEvent& e) {
     return Json{{"type", e.type},
                 {"reason", e.reason},

@@ -56,10 +56,6 @@ std::string objectSummary(const Json& object);
 // The container whose log a step reads: the requested one, else the pod's
 // kubectl.kubernetes.io/default-container annotation, else its first container (as kubectl picks).
 std::string logContainerFor(const Json& pod, const std::string& requested);
-// Converts a core/v1 or events.k8s.io/v1 Event object into the common shape KubeClient::events returns.
-ClusterEvent clusterEventFromObject(const Json& event);
-// Orders events as KubeClient::events does (oldest first, by time to the second), stably.
-void sortEvents(std::vector<ClusterEvent>& events);
 Json eventToJson(const ClusterEvent& event);
 ClusterEvent eventFromJson(const Json& json);
 
