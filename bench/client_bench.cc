@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "clusters/cpprest_transport.h"
 #include "clusters/kube_client.h"
 #include "clusters/process_runner.h"
@@ -40,19 +41,13 @@ std::unique_ptr<KubeClient> makeClient(const ApiDouble& server) {
     return std::make_unique<KubeClient>(config, cpprestTransportFactory(), noCredentials());
 }
 
-int argValue(int argc, char** argv, const std::string& name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return std::max(1, std::atoi(argv[i + 1]));
-    return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int gets = argValue(argc, argv, "--gets", 2000);
-    const int kubectlGets = argValue(argc, argv, "--kubectl-gets", 20);
-    const int threads = argValue(argc, argv, "--threads", 4);
-    const int watchEvents = argValue(argc, argv, "--watch-events", 200);
+    const int gets = kc::bench::intArgument(argc, argv, "--gets", 2000);
+    const int kubectlGets = kc::bench::intArgument(argc, argv, "--kubectl-gets", 20);
+    const int threads = kc::bench::intArgument(argc, argv, "--threads", 4);
+    const int watchEvents = kc::bench::intArgument(argc, argv, "--watch-events", 200);
 
     auto server = ApiDouble::start();
     for (int i = 0; i < 20; ++i)

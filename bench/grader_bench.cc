@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "clusters/cpprest_transport.h"
 #include "clusters/kube_client.h"
 #include "clusters/process_runner.h"
@@ -89,17 +90,11 @@ std::string listDocument(const std::vector<Json>& objects) {
     return list.dump();
 }
 
-int argValue(int argc, char** argv, const std::string& name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name) return std::max(1, std::atoi(argv[i + 1]));
-    return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int submissions = argValue(argc, argv, "--submissions", 1000);
-    const int scriptRuns = argValue(argc, argv, "--script-runs", 3);
+    const int submissions = kc::bench::intArgument(argc, argv, "--submissions", 1000);
+    const int scriptRuns = kc::bench::intArgument(argc, argv, "--script-runs", 3);
     auto rubric = loadRubric(kBenchDir + "/rubric.yaml");
     if (!rubric) {
         std::fprintf(stderr, "grader_bench: %s\n", rubric.error().message.c_str());

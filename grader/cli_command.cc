@@ -7,6 +7,11 @@
 
 namespace kc::grader {
 
+int CliCommand::badUsage(CliIo io, const std::string& message) const {
+    io.err << "kubeclass-grade " << name() << ": " << message << "\n\n" << usage();
+    return kExitBadInput;
+}
+
 void CliRegistry::add(std::unique_ptr<CliCommand> command) { commands_.push_back(std::move(command)); }
 
 std::string versionText() { return std::string("kubeclass-grade ") + KUBECLASS_VERSION + "\n"; }

@@ -29,6 +29,10 @@ public:
     virtual std::string summary() const = 0;  // one line for --help
     virtual std::string usage() const = 0;    // full usage for `kubeclass-grade NAME --help`
     virtual int run(const std::vector<std::string>& args, CliIo io) = 0;
+
+protected:
+    // Prints "kubeclass-grade NAME: message" and the usage to stderr; returns kExitBadInput.
+    int badUsage(CliIo io, const std::string& message) const;
 };
 
 class CliRegistry {

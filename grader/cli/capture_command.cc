@@ -84,11 +84,6 @@ public:
         return kExitGraded;
     }
 
-private:
-    int badUsage(CliIo io, const std::string& message) const {
-        io.err << "kubeclass-grade capture: " << message << "\n\n" << usage();
-        return kExitBadInput;
-    }
 };
 
 }  // namespace

@@ -243,11 +243,6 @@ public:
         return kExitGraded;
     }
 
-private:
-    int badUsage(CliIo io, const std::string& message) const {
-        io.err << "kubeclass-grade check: " << message << "\n\n" << usage();
-        return kExitBadInput;
-    }
 };
 
 }  // namespace

@@ -65,11 +65,6 @@ public:
         return kExitGraded;
     }
 
-private:
-    int badUsage(CliIo io, const std::string& message) const {
-        io.err << "kubeclass-grade rubric: " << message << "\n\n" << usage();
-        return kExitBadInput;
-    }
 };
 
 }  // namespace
