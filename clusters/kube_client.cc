@@ -191,17 +191,6 @@ Result<std::optional<Json>> KubeClient::get(const ObjectRef& ref) {
     return std::optional<Json>(std::move(body));
 }
 
-Result<ObjectList> KubeClient::relist(const ResourceInfo& info, const ObjectRef& ref, const std::string& labelSelector,
-                                      const std::string& fieldSelector) {
-    ListOptions options;
-    options.labelSelector = labelSelector;
-    options.fieldSelector = fieldSelector;
-    ObjectRef collection = ref;
-    collection.name.clear();
-    (void)info;
-    return list(collection, options);
-}
-
 Result<ObjectList> KubeClient::list(const ObjectRef& ref, const ListOptions& options) {
     auto info = resolve(ref.apiVersion, ref.kind);
     if (!info) return fail(info.error());
@@ -267,7 +256,8 @@ Status KubeClient::watch(const ObjectRef& ref, const WatchOptions& options,
     std::string resourceVersion = options.resourceVersion;
     // Without a starting point, the current state comes first, as a RESYNC; the watch continues from it.
     auto resync = [&]() -> Result<bool> {
-        auto fresh = relist(*info, ref, options.labelSelector, options.fieldSelector);
+        auto fresh = list({ref.apiVersion, ref.kind, ref.ns, ""},
+                          {.labelSelector = options.labelSelector, .fieldSelector = options.fieldSelector});
         if (!fresh) return fail(fresh.error());
         resourceVersion = fresh->resourceVersion;
         WatchEvent event;

@@ -141,8 +141,6 @@ private:
     HttpRequest withCredentials(HttpRequest request, const Credentials& credentials) const;
     // Streams a request with credentials (one fresh try after a 401); no other retries: callers reconnect.
     Result<HttpResponse> streamLines(HttpRequest request, const std::function<bool(std::string_view)>& onLine);
-    Result<ObjectList> relist(const ResourceInfo& info, const ObjectRef& ref, const std::string& labelSelector,
-                              const std::string& fieldSelector);
     Result<Json> sendForJson(HttpRequest request, const std::string& what);
     Result<Json> applyOne(const Json& object, const ApplyOptions& options, const std::string& where);
 

@@ -265,7 +265,6 @@ TEST_CASE("a watch answered by empty streams at once does not spin and relists")
 
 TEST_CASE("a watch ends with a timeout error when nothing it waits for comes") {
     FakeCluster cluster;
-    std::shared_ptr<FakeClock> clockRef;
     Harness* self = nullptr;
     Harness h([&](const HttpRequest& r) -> FakeAnswer {
         if (auto d = cluster.discovery(r)) return *d;
