@@ -133,9 +133,14 @@ void Reader::question(const YAML::Node& node, std::vector<Question>& out) {
     }
     if (type) q.type = *type;
 
+    std::set<std::string> seenKeys;
     for (const auto& kv : node) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-        if (!knownKeys().count(key)) {
+        // yaml-cpp keeps both copies of a repeated key and lookups see only the first, so the second would be
+        // silently ignored.
+        if (!seenKeys.insert(key).second) {
+            error(kv.first.Mark(), "key '" + key + "' appears twice");
+        } else if (!knownKeys().count(key)) {
             error(kv.first.Mark(), "unknown key '" + key + "'");
         } else if (type && !keyAllowedFor(key, *type)) {
             error(kv.first.Mark(), "'" + key + "' does not apply to a " + node["type"].Scalar() + " question");

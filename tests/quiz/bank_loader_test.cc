@@ -181,3 +181,17 @@ TEST_CASE("bank files over the size limit are refused and other files still repo
 TEST_CASE("a missing or empty bank directory is an error") {
     CHECK_FALSE(loadBank(std::filesystem::path(KUBECLASS_BINARY_DIR) / "no-such-bank-dir"));
 }
+
+TEST_CASE("a repeated key is an error at its second occurrence") {
+    auto parsed = parseBankYaml(kGood + "  stem: Pick a.\n", "dup.yaml");
+    REQUIRE_FALSE(parsed);
+    CHECK(hasError(parsed.error(), 12, 3, "key 'stem' appears twice"));
+}
+
+TEST_CASE("deeply nested yaml is an error and not a crash") {
+    // Small enough for the size limit, deep enough to exhaust a recursive parser's stack without a depth guard.
+    std::string text = "- id: " + std::string(100000, '[') + "\n";
+    auto parsed = parseBankYaml(text, "deep.yaml");
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error()[0].file == "deep.yaml");
+}
