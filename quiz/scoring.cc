@@ -24,11 +24,14 @@ double scoreMultipleChoice(const Question& q, const std::vector<std::string>& ch
     std::set<std::string> correct(q.correctOptions.begin(), q.correctOptions.end());
     int right = 0;
     int wrong = 0;
+    bool anyPicked = false;
     for (const auto& o : q.options) {
         bool isCorrect = correct.count(o.id) > 0;
         bool isPicked = picked.count(o.id) > 0;
         (isCorrect == isPicked ? right : wrong) += 1;
+        anyPicked = anyPicked || isPicked;
     }
+    if (!anyPicked) return 0.0;  // unanswered, see scoring.h
     double score = static_cast<double>(right - wrong) / static_cast<double>(q.options.size());
     return std::max(0.0, score);
 }

@@ -22,6 +22,8 @@ double scoreSingleChoice(const Question& q, const std::vector<std::string>& chos
 // incorrect one unchosen is right, anything else is wrong. score = max(0, (right - wrong) / options).
 // So all decisions right gives 1, guessing half right gives 0, and ticking everything earns nothing when at
 // least half the options are incorrect. Ids that are not options are ignored; a repeated id counts once.
+// A response that chooses no option is unanswered and scores 0: otherwise leaving a question with one correct
+// option in five blank would earn (4 - 1) / 5. A non-blank wrong pick can still earn a little, e.g. 0.2 there.
 double scoreMultipleChoice(const Question& q, const std::vector<std::string>& chosen);
 
 // Short answer: 1 when the text equals any accepted answer (canonical or alternative) after whitespace and

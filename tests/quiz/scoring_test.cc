@@ -2,6 +2,9 @@
 // Partial-credit expectations are computed by hand from the rule max(0, (right - wrong) / options).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include "quiz/bank_loader.h"
 #include "quiz/scoring.h"
 
 using namespace kc::quiz;
@@ -43,7 +46,8 @@ TEST_CASE("multiple choice counts every option as a decision floored at zero") {
     CHECK(scoreMultipleChoice(q, {"a", "c"}) == Approx(0.0));       // 2 right, 2 wrong
     CHECK(scoreMultipleChoice(q, {"c", "d"}) == Approx(0.0));       // 0 right, 4 wrong: floored from -1
     CHECK(scoreMultipleChoice(q, {"a", "b", "c", "d"}) == Approx(0.0));  // ticking all: 2 right, 2 wrong
-    CHECK(scoreMultipleChoice(q, {}) == Approx(0.0));                    // 2 right, 2 wrong
+    CHECK(scoreMultipleChoice(q, {}) == Approx(0.0));                    // unanswered
+    CHECK(scoreMultipleChoice(q, {"zz"}) == Approx(0.0));                // no real option chosen: unanswered
     CHECK(scoreMultipleChoice(q, {"a", "b", "zz"}) == Approx(1.0));      // unknown ids are ignored
 }
 
@@ -51,7 +55,16 @@ TEST_CASE("multiple choice with three correct of four rewards near misses") {
     auto q = choice(QuestionType::Multiple, {"a", "b", "c", "d"}, {"a", "b", "d"});
     CHECK(scoreMultipleChoice(q, {"a", "b"}) == Approx(0.5));       // 3 right, 1 wrong
     CHECK(scoreMultipleChoice(q, {"a", "b", "c", "d"}) == Approx(0.5));  // 3 right, 1 wrong
-    CHECK(scoreMultipleChoice(q, {}) == Approx(0.0));               // 1 right, 3 wrong: floored from -0.5
+    CHECK(scoreMultipleChoice(q, {"c"}) == Approx(0.0));            // 0 right, 4 wrong: floored from -1
+}
+
+TEST_CASE("a blank multiple-choice answer earns nothing even when most options are incorrect") {
+    // Five options, only a correct. Blank would be 4 right and 1 wrong under the bare rule.
+    auto q = choice(QuestionType::Multiple, {"a", "b", "c", "d", "e"}, {"a"});
+    CHECK(scoreMultipleChoice(q, {}) == Approx(0.0));
+    CHECK(scoreMultipleChoice(q, {"a"}) == Approx(1.0));
+    CHECK(scoreMultipleChoice(q, {"b"}) == Approx(0.2));       // 3 right, 2 wrong: (3-2)/5
+    CHECK(scoreMultipleChoice(q, {"a", "b"}) == Approx(0.6));  // 4 right, 1 wrong
 }
 
 TEST_CASE("short answers accept alternatives with case and whitespace normalised") {
@@ -124,4 +137,24 @@ TEST_CASE("scoreResponse dispatches on the question type") {
     auto text = shortQ({"pod"});
     CHECK(scoreResponse(text, Response{{"pod"}, "pod"}) == 1.0);
     CHECK(scoreResponse(text, Response{{"pod"}, ""}) == 0.0);
+}
+
+TEST_CASE("every sample-bank question gives full marks for its own answers and none for a blank") {
+    auto bank = kc::quiz::loadBank(std::filesystem::path(KUBECLASS_TEST_FIXTURES) / "quiz" / "bank");
+    REQUIRE(bank);
+    for (const auto& q : *bank) {
+        INFO(q.id);
+        Response blank;
+        CHECK(scoreResponse(q, blank) == 0.0);
+        switch (q.type) {
+            case QuestionType::Single:
+            case QuestionType::Multiple: CHECK(scoreResponse(q, Response{q.correctOptions, ""}) == 1.0); break;
+            case QuestionType::Short:
+                for (const auto& a : q.answers) CHECK(scoreResponse(q, Response{{}, a}) == 1.0);
+                break;
+            case QuestionType::Numeric:
+                CHECK(scoreResponse(q, Response{{}, std::to_string(q.numericValue)}) == 1.0);
+                break;
+        }
+    }
 }
