@@ -5,7 +5,9 @@
 
 namespace kc::quiz {
 
-std::string normalizeAnswerText(std::string_view text) {
+std::string normalizeAnswerText(std::string_view text) { return normalizeAnswerText(text, CaseRule::Ignore); }
+
+std::string normalizeAnswerText(std::string_view text, CaseRule rule) {
     std::string out;
     out.reserve(text.size());
     bool pendingSpace = false;
@@ -16,7 +18,7 @@ std::string normalizeAnswerText(std::string_view text) {
         }
         if (pendingSpace) out += ' ';
         pendingSpace = false;
-        out += static_cast<char>(std::tolower(c));
+        out += rule == CaseRule::Ignore ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
     }
     while (!out.empty() && out.back() == '.') out.pop_back();
     while (!out.empty() && out.back() == ' ') out.pop_back();

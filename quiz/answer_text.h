@@ -10,4 +10,10 @@ namespace kc::quiz {
 // full stop: "  Pod  Topology Spread. " → "pod topology spread".
 std::string normalizeAnswerText(std::string_view text);
 
+// Whether a short answer's case matters ("None" as a clusterIP value does; "PriorityClass" as a name does not).
+enum class CaseRule { Ignore, Keep };
+
+// The same normalisation, keeping letter case when `rule` is Keep.
+std::string normalizeAnswerText(std::string_view text, CaseRule rule);
+
 }  // namespace kc::quiz
