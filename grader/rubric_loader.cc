@@ -1099,4 +1099,13 @@ Result<Rubric> applyOverlayFile(Rubric base, const std::string& path) {
     return applyOverlay(std::move(base), *text, path, directoryOf(path));
 }
 
+Result<Rubric> loadRubricWithOverlays(const std::string& path, const std::vector<std::string>& overlayFiles) {
+    auto rubric = loadRubric(path);
+    for (const auto& overlay : overlayFiles) {
+        if (!rubric) break;
+        rubric = applyOverlayFile(std::move(*rubric), overlay);
+    }
+    return rubric;
+}
+
 }  // namespace kc::grader

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "clusters/result.h"
@@ -28,5 +29,7 @@ Result<Rubric> parseRubric(std::string_view text, const std::string& sourceName,
 Result<Rubric> applyOverlay(Rubric base, std::string_view overlayText, const std::string& sourceName,
                             const std::string& baseDir);
 Result<Rubric> applyOverlayFile(Rubric base, const std::string& path);
+// Loads a rubric file and applies the overlay files in order; the first failure is returned.
+Result<Rubric> loadRubricWithOverlays(const std::string& path, const std::vector<std::string>& overlayFiles);
 
 }  // namespace kc::grader

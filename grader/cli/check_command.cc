@@ -120,12 +120,7 @@ public:
             io.err << "kubeclass-grade check: " << rubricPath.error().message << "\n";
             return kExitBadInput;
         }
-        auto rubric = loadRubric(*rubricPath);
-        if (rubric && parsed->values.count("overlay"))
-            for (const auto& overlay : parsed->values.at("overlay")) {
-                rubric = applyOverlayFile(std::move(*rubric), overlay);
-                if (!rubric) break;
-            }
+        auto rubric = loadRubricWithOverlays(*rubricPath, parsed->values.count("overlay") ? parsed->values.at("overlay") : std::vector<std::string>{});
         if (!rubric) {
             io.err << rubric.error().message << "\n";
             return kExitBadInput;

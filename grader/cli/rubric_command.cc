@@ -42,15 +42,7 @@ public:
             io.err << "kubeclass-grade rubric: " << path.error().message << "\n";
             return kExitBadInput;
         }
-        auto rubric = loadRubric(*path);
-        if (rubric) {
-            auto overlays = parsed->values.find("overlay");
-            if (overlays != parsed->values.end())
-                for (const auto& overlay : overlays->second) {
-                    rubric = applyOverlayFile(std::move(*rubric), overlay);
-                    if (!rubric) break;
-                }
-        }
+        auto rubric = loadRubricWithOverlays(*path, parsed->values.count("overlay") ? parsed->values.at("overlay") : std::vector<std::string>{});
         if (!rubric) {
             // The loader's message is every error, one FILE:LINE:COL line each.
             io.err << rubric.error().message << "\n";
