@@ -257,6 +257,8 @@ std::string normalTopic(const std::string& topic) {
 }  // namespace
 
 std::string describe(const Finding& finding) {
+    // Line 0 means the problem is the file as a whole (missing, unreadable).
+    if (finding.line <= 0) return finding.file + ": " + finding.message;
     return finding.file + ":" + std::to_string(finding.line) + ": " + finding.message;
 }
 

@@ -11,11 +11,11 @@ namespace kc::content {
 
 struct Finding {
     std::string file;  // relative to the repository root, with '/' separators
-    int line = 0;      // 1-based
+    int line = 0;      // 1-based; 0 when the problem is the whole file (missing, unreadable)
     std::string message;
 };
 
-// "file:line: message".
+// "file:line: message", or "file: message" for a whole-file problem.
 std::string describe(const Finding& finding);
 
 // (a) Every ```yaml block in lecture-notes/**/*.md parses (several documents separated by --- are fine) and holds
