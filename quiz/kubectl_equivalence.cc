@@ -70,7 +70,8 @@ const std::map<std::string, std::string, std::less<>>& resourceAliases() {
 }
 
 // Flags whose value may follow as the next word; every other long flag is a boolean, so "--watch pods"
-// does not swallow "pods".
+// does not swallow "pods". Flags with an optional value (--cascade, --dry-run) are left out on purpose:
+// kubectl reads "--cascade orphan" as --cascade=background plus an argument "orphan".
 const std::set<std::string, std::less<>>& valueFlags() {
     static const std::set<std::string, std::less<>> flags = {
         "namespace", "output",    "selector",  "filename",   "container",   "image",     "replicas",
@@ -78,7 +79,8 @@ const std::set<std::string, std::less<>>& valueFlags() {
         "context",   "cluster",   "user",      "kubeconfig", "cpu-percent", "min",       "max",
         "from-literal", "from-file", "for",    "timeout",    "revision",    "to-revision", "role",
         "clusterrole", "serviceaccount", "verb", "resource", "as",          "as-group",  "limits",
-        "requests",  "schedule",  "current-replicas", "name", "env"};
+        "requests",  "schedule",  "current-replicas", "name", "env",  "profile",   "target",    "copy-to",
+        "grace-period", "label-columns", "field-manager"};
     return flags;
 }
 

@@ -98,6 +98,19 @@ TEST_CASE("boolean flags group and value flags take the next word") {
     CHECK_FALSE(kubernetesEquivalent("kubectl apply -f .", "kubectl apply -f"));
 }
 
+TEST_CASE("kubectl debug flags take their value as the next word") {
+    CHECK(kubernetesEquivalent("kubectl debug node/n1 -it --image=busybox --profile=sysadmin",
+                               "kubectl debug node/n1 -it --image busybox --profile sysadmin"));
+    CHECK(kubernetesEquivalent("kubectl debug web --target=app --copy-to=web-debug --image=busybox",
+                               "kubectl debug web --image busybox --copy-to web-debug --target app"));
+}
+
+TEST_CASE("an optional-value flag does not take the next word") {
+    // kubectl reads "--cascade orphan" as --cascade=background followed by a second name "orphan".
+    CHECK_FALSE(kubernetesEquivalent("kubectl delete sts db --cascade=orphan", "kubectl delete sts db --cascade orphan"));
+    CHECK(kubernetesEquivalent("kubectl delete sts db --cascade=orphan", "kubectl delete statefulset db --cascade=orphan"));
+}
+
 TEST_CASE("quantities inside flag values compare by value") {
     CHECK(kubernetesEquivalent("kubectl set resources deploy web --limits=cpu=500m,memory=1Gi",
                                "kubectl set resources deployment web --limits cpu=0.5,memory=1024Mi"));
