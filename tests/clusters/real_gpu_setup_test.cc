@@ -5,6 +5,7 @@
 
 #include "clusters/bounded_file.h"
 #include "clusters/cpprest_transport.h"
+#include "clusters/kube_client.h"
 #include "clusters/real_gpu_setup.h"
 #include "tests/support/api_double.h"
 
