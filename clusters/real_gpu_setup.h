@@ -6,11 +6,13 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clusters/gpu_inventory.h"
 #include "clusters/gpu_node_spec.h"
 #include "clusters/json.h"
+#include "clusters/process_runner.h"
 #include "clusters/result.h"
 
 namespace kc {
@@ -31,6 +33,21 @@ Result<Json> kindNodeForRealGpus(const GpuNodeSpec& spec, const std::vector<GpuD
 // GPUs and the host has none.
 Result<std::vector<Json>> kindNodesForRealGpus(const std::vector<GpuNodeSpec>& specs,
                                                const std::vector<GpuDevice>& hostGpus);
+
+// Where the NVIDIA container toolkit keeps its runtime settings on the host.
+inline constexpr const char* kNvidiaRuntimeConfig = "/etc/nvidia-container-runtime/config.toml";
+
+// Whether the toolkit's config.toml turns on accept-nvidia-visible-devices-as-volume-mounts (a top-level key;
+// commented out and false by default). Invalid when the key has a value other than true/false.
+Result<bool> toolkitAcceptsVolumeMounts(std::string_view configToml, const std::string& sourceName);
+
+// The host checks real GPU nodes need beyond nvidia-smi, for preflight: the toolkit config (read bounded from
+// configPath) accepts device lists as volume mounts, and docker's default runtime is nvidia
+// (`docker info --format {{.DefaultRuntime}}`). Each failure says what to run (the nvkind setup commands:
+// nvidia-ctk runtime configure --runtime=docker --set-as-default --cdi.enabled; nvidia-ctk config --set
+// accept-nvidia-visible-devices-as-volume-mounts=true --in-place; restart docker). All failures in one error.
+Status checkRealGpuHost(ProcessRunner& runner, const std::string& configPath = kNvidiaRuntimeConfig,
+                        const std::string& docker = "docker");
 
 // One step run against a node container after `kind create cluster`, in order.
 struct NodeStep {

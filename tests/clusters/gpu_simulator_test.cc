@@ -203,6 +203,31 @@ TEST_CASE("a taint with the same key and effect but another value is corrected i
     CHECK(taints[0]["value"] == "present");
 }
 
+TEST_CASE("a taint added by someone else between our read and our write is kept") {
+    Cluster c;
+    // Warm the connection and discovery so the simulator's read is quick and lands before the change below.
+    REQUIRE(c.client->get({"v1", "Node", "", "lab-worker2"}));
+    // Our first write to the node is held for 600 ms; 150 ms in, another manager taints the node.
+    c.api->injectFault({FaultKind::Latency, "PATCH", "/api/v1/nodes/lab-worker2", 1, 600ms});
+    c.api->schedule(150ms, [](ApiDouble& d) {
+        Json n = *d.get("v1", "Node", "", "lab-worker2");
+        n["spec"]["taints"] = Json::array({{{"key", "example.com/drain"}, {"effect", "NoExecute"}}});
+        d.update(n);
+    });
+    GpuSimulator sim(*c.client, {t4Worker("lab-worker2")});
+    auto report = sim.reconcileOnce();
+    REQUIRE(report.ok());
+    Json taints = node(*c.api, "lab-worker2")["spec"]["taints"];
+    REQUIRE(taints.size() == 2);
+    CHECK(taints[0]["key"] == "example.com/drain");
+    CHECK(taints[1]["key"] == "nvidia.com/gpu");
+    // The guarded write was refused once and redone after a fresh read.
+    int refused = 0;
+    for (const auto& r : c.api->requests())
+        if (r.method == "PATCH" && r.target.rfind("/api/v1/nodes/lab-worker2?", 0) == 0 && r.status == 422) ++refused;
+    CHECK(refused == 1);
+}
+
 TEST_CASE("a missing node is reported per node and the others are still set up") {
     Cluster c;
     GpuSimulator sim(*c.client, {a100Worker("lab-worker9"), a100Worker("lab-worker")});
