@@ -144,6 +144,48 @@ Result<std::vector<NodeStep>> realGpuNodeSteps(const GpuNodeSpec& spec, const st
     return steps;
 }
 
+namespace {
+
+// The last few lines of a step's output, for the error when it fails.
+std::string lastLines(const std::string& text, size_t count) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, std::min<size_t>(end - start, 300));
+        if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
+        start = end + 1;
+    }
+    std::string out;
+    for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
+        out += (out.empty() ? "" : "\n") + lines[i];
+    return out;
+}
+
+}  // namespace
+
+Status runNodeSteps(ProcessRunner& runner, const std::vector<NodeStep>& steps,
+                    const std::function<void(const NodeStep&)>& onStart, std::chrono::milliseconds timeout) {
+    for (const auto& step : steps) {
+        if (step.argv.empty()) return fail(ErrorKind::Invalid, step.node + ": step \"" + step.title + "\" has no command");
+        if (onStart) onStart(step);
+        ProcessSpec spec;
+        spec.program = step.argv.front();
+        spec.args.assign(step.argv.begin() + 1, step.argv.end());
+        spec.timeout = timeout;
+        auto ran = runner.run(spec);
+        const std::string what = "node " + step.node + ": " + step.title;
+        if (!ran) return fail(Error(ran.error()).context(what));
+        if (ran->exitCode != 0) {
+            std::string tail = lastLines(ran->stderrText.empty() ? ran->stdoutText : ran->stderrText, 5);
+            return fail(ErrorKind::Other, what + " failed (exit " + std::to_string(ran->exitCode) + ")" +
+                                              (tail.empty() ? std::string() : ":\n" + tail));
+        }
+    }
+    return {};
+}
+
 Result<bool> toolkitAcceptsVolumeMounts(std::string_view configToml, const std::string& sourceName) {
     const std::string key = "accept-nvidia-visible-devices-as-volume-mounts";
     size_t start = 0;

@@ -5,6 +5,8 @@
 // and the nvidia runtime as docker's default.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +64,13 @@ struct NodeStep {
 // remove /dev/nvidiaN of GPUs the node was not given. `docker` is the docker program to call.
 Result<std::vector<NodeStep>> realGpuNodeSteps(const GpuNodeSpec& spec, const std::vector<GpuDevice>& hostGpus,
                                                const std::string& docker = "docker");
+
+// Runs the steps in order through the runner (each with `timeout`), calling onStart before each. Stops at the
+// first step that fails or exits non-zero: the error names the node, the step, the exit code and the last
+// lines the step printed.
+Status runNodeSteps(ProcessRunner& runner, const std::vector<NodeStep>& steps,
+                    const std::function<void(const NodeStep&)>& onStart = {},
+                    std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
 struct DevicePluginInstall {
     std::string version = "v0.17.1";  // pinned k8s-device-plugin release

@@ -238,3 +238,51 @@ TEST_CASE("the real GPU host check names each missing piece and its fix") {
     CHECK(missing.error().message.find("toolkit is not configured") != std::string::npos);
     CHECK(missing.error().message.find("Cannot connect to the Docker daemon") != std::string::npos);
 }
+
+namespace {
+
+// Plays docker exec: succeeds unless the script mentions `failOn`, and records what ran.
+class StepRunner final : public ProcessRunner {
+public:
+    explicit StepRunner(std::string failOn) : failOn_(std::move(failOn)) {}
+    std::vector<ProcessSpec> specs;
+    Result<ProcessResult> run(const ProcessSpec& spec) override {
+        specs.push_back(spec);
+        ProcessResult r;
+        r.exitCode = 0;
+        if (!failOn_.empty() && spec.args.back().find(failOn_) != std::string::npos) {
+            r.exitCode = 1;
+            r.stderrText = "line 1\nline 2\nline 3\nline 4\nline 5\nJob for containerd.service failed.\n";
+        }
+        return r;
+    }
+
+private:
+    std::string failOn_;
+};
+
+}  // namespace
+
+TEST_CASE("node steps run in order and stop at the first failure with its last lines") {
+    auto gpus = hostGpus("a100-40gb-2x.csv");
+    auto steps = realGpuNodeSteps(realNode("lab-worker", {1}), gpus);
+    REQUIRE(steps);
+    REQUIRE(steps->size() == 4);
+
+    StepRunner ok("");
+    std::vector<std::string> started;
+    REQUIRE(runNodeSteps(ok, *steps, [&](const NodeStep& s) { started.push_back(s.title); }));
+    CHECK(started.size() == 4);
+    REQUIRE(ok.specs.size() == 4);
+    CHECK(ok.specs[0].program == "docker");
+    CHECK(ok.specs[0].args[0] == "exec");
+    CHECK(ok.specs[3].args.back() == "while umount /dev/nvidia0 2>/dev/null; do :; done\nrm -f /dev/nvidia0\n");
+
+    StepRunner broken("systemctl restart containerd");
+    auto failed = runNodeSteps(broken, *steps);
+    REQUIRE_FALSE(failed);
+    CHECK(broken.specs.size() == 2);  // the steps after the failing one do not run
+    CHECK(failed.error().message ==
+          "node lab-worker: configure containerd for the NVIDIA runtime failed (exit 1):\n"
+          "line 2\nline 3\nline 4\nline 5\nJob for containerd.service failed.");
+}
