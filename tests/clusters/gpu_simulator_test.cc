@@ -12,6 +12,7 @@
 #include "clusters/gpu_simulator.h"
 #include "clusters/kube_client.h"
 #include "tests/support/api_double.h"
+#include "tests/support/fake_clock.h"
 
 using namespace kc;
 using namespace kc::testing;
@@ -391,4 +392,33 @@ TEST_CASE("while running the simulator follows the ConfigMap as it appears chang
     CHECK(result);
     std::lock_guard lock(reportsMutex);
     CHECK(reports.size() >= 4);  // initial setup and the three config changes each changed something
+}
+
+TEST_CASE("a watch that keeps failing ends runUntil with the error after backing off") {
+    Cluster c;
+    auto clock = std::make_shared<FakeClock>();
+    GpuSimulatorOptions options;
+    options.clock = clock;
+    GpuSimulator sim(*c.client, {a100Worker("lab-worker")}, options);
+    // Every watch request of nodes is answered 500; lists and everything else work.
+    c.api->injectFault({FaultKind::InternalError, "GET", "/api/v1/nodes?watch=1", -1});
+    auto cancel = std::make_shared<Cancellation>();
+    std::thread guard([&] {
+        // A safety net so a regression cannot hang the suite: cancel after 20 s.
+        eventually([&] { return cancel->cancelled(); }, 20s);
+        cancel->cancel();
+    });
+    auto result = sim.runUntil(cancel);
+    bool timedOut = cancel->cancelled();
+    cancel->cancel();
+    guard.join();
+    CHECK_FALSE(timedOut);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message.find("keeping simulated GPU nodes up to date") != std::string::npos);
+    CHECK(result.error().kind == ErrorKind::Server);
+    // It waited between attempts (on the injected clock), growing from 1 s.
+    auto sleeps = clock->sleeps();
+    CHECK(sleeps.size() >= 10);
+    // The initial setup still happened.
+    CHECK(capacity(*c.api, "lab-worker", "nvidia.com/gpu") == "4");
 }
