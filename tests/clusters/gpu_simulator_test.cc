@@ -91,6 +91,35 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
+// The real transport, with a hook that runs after each answer arrives: lets a test change the cluster at an
+// exact point between the code's read and its write.
+class HookedTransport final : public Transport {
+public:
+    HookedTransport(std::unique_ptr<Transport> inner, std::function<void(const HttpRequest&)> after)
+        : inner_(std::move(inner)), after_(std::move(after)) {}
+    Result<HttpResponse> send(const HttpRequest& request) override {
+        auto response = inner_->send(request);
+        after_(request);
+        return response;
+    }
+    Result<HttpResponse> stream(const HttpRequest& request,
+                                const std::function<bool(std::string_view line)>& onLine) override {
+        return inner_->stream(request, onLine);
+    }
+
+private:
+    std::unique_ptr<Transport> inner_;
+    std::function<void(const HttpRequest&)> after_;
+};
+
+TransportFactory hookedFactory(std::function<void(const HttpRequest&)> after) {
+    return [after](const TransportConfig& config) -> Result<std::unique_ptr<Transport>> {
+        auto inner = cpprestTransportFactory()(config);
+        if (!inner) return fail(inner.error());
+        return std::unique_ptr<Transport>(std::make_unique<HookedTransport>(std::move(*inner), after));
+    };
+}
+
 bool watching(const ApiDouble& api, const std::string& collectionPrefix) {
     for (const auto& r : api.requests())
         if (r.target.rfind(collectionPrefix, 0) == 0 && r.target.find("watch=1") != std::string::npos) return true;
@@ -206,17 +235,25 @@ TEST_CASE("a taint with the same key and effect but another value is corrected i
 
 TEST_CASE("a taint added by someone else between our read and our write is kept") {
     Cluster c;
-    // Warm the connection and discovery so the simulator's read is quick and lands before the change below.
-    REQUIRE(c.client->get({"v1", "Node", "", "lab-worker2"}));
-    // Our first write to the node is held for 600 ms; 150 ms in, another manager taints the node.
-    c.api->injectFault({FaultKind::Latency, "PATCH", "/api/v1/nodes/lab-worker2", 1, 600ms});
-    c.api->schedule(150ms, [](ApiDouble& d) {
-        Json n = *d.get("v1", "Node", "", "lab-worker2");
+    // Right after the simulator's first read of the node comes back, another manager taints the node.
+    bool changed = false;
+    auto hook = [&](const HttpRequest& request) {
+        if (changed || request.method != "GET" || request.target != "/api/v1/nodes/lab-worker2") return;
+        changed = true;
+        Json n = node(*c.api, "lab-worker2");
         n["spec"]["taints"] = Json::array({{{"key", "example.com/drain"}, {"effect", "NoExecute"}}});
-        d.update(n);
-    });
-    GpuSimulator sim(*c.client, {t4Worker("lab-worker2")});
+        c.api->update(n);
+    };
+    TransportConfig config;
+    config.server = c.api->url();
+    config.caPem = c.api->pki().caPem;
+    config.clientCertPem = c.api->pki().clientCertPem;
+    config.clientKeyPem = c.api->pki().clientKeyPem;
+    KubeClient client(config, hookedFactory(hook), noCredentials());
+
+    GpuSimulator sim(client, {t4Worker("lab-worker2")});
     auto report = sim.reconcileOnce();
+    REQUIRE(changed);
     REQUIRE(report.ok());
     Json taints = node(*c.api, "lab-worker2")["spec"]["taints"];
     REQUIRE(taints.size() == 2);
