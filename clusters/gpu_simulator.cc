@@ -245,7 +245,8 @@ GpuNodeChange GpuSimulator::reconcileNode(const GpuNodeSpec& spec, const ConfigS
             auto patched = client_.patch(nodeRef(spec.nodeName), ops);
             if (!patched) {
                 // A failed test (someone changed the taints) or a conflict: read the node again and redo.
-                bool retry = (patched.error().kind == ErrorKind::Invalid || patched.error().kind == ErrorKind::Conflict) &&
+                const ErrorKind kind = patched.error().kind;
+                bool retry = (kind == ErrorKind::Invalid || kind == ErrorKind::Conflict) &&
                              attempt < options_.maxConflictRetries && !taintsAdded.empty();
                 if (retry) continue;
                 change.error = Error(patched.error()).context("labelling and tainting node " + spec.nodeName);
@@ -265,7 +266,8 @@ GpuNodeChange GpuSimulator::reconcileNode(const GpuNodeSpec& spec, const ConfigS
             if (!hasMap && !effect.resources.empty()) {
                 if (!node.contains("status") || !node["status"].is_object())
                     statusOps.push_back({{"op", "add"}, {"path", "/status"}, {"value", Json::object()}});
-                statusOps.push_back({{"op", "add"}, {"path", std::string("/status/") + field}, {"value", Json::object()}});
+                statusOps.push_back(
+                    {{"op", "add"}, {"path", std::string("/status/") + field}, {"value", Json::object()}});
             }
             for (const auto& [name, count] : effect.resources) {
                 if (hasMap && statusValue(node, field, name) == std::to_string(count)) continue;
