@@ -203,7 +203,7 @@ Result<QuizAnswersFile> parseQuizAnswers(const std::string& text, const std::str
 
 Result<QuizAnswersFile> readQuizAnswers(const std::string& path, const std::vector<Question>& bank) {
     auto text = readFileBounded(path, kMaxAnswersFileBytes);
-    if (!text) return fail(text.error().context(path));
+    if (!text) return fail(text.error());  // its message names the file
     return parseQuizAnswers(*text, path, bank);
 }
 
