@@ -378,3 +378,59 @@ TEST_CASE("the prerequisites self-check asks every prerequisites question and on
     REQUIRE_FALSE(none);
     CHECK(none.error().message == "cannot start a quiz attempt: the bank has no prerequisites questions");
 }
+
+namespace {
+
+// A store whose saves can be made to fail, as a full disk or a locked file would.
+class FlakyStore final : public AttemptStore {
+public:
+    explicit FlakyStore(AttemptStore& inner) : inner_(inner) {}
+    bool failSaves = false;
+
+    kc::Result<std::int64_t> create(const AttemptRecord& r) override { return inner_.create(r); }
+    kc::Status saveAnswer(std::int64_t a, const std::string& q, const SavedAnswer& s,
+                          std::chrono::milliseconds left) override {
+        if (failSaves) return kc::fail(kc::ErrorKind::Other, "disk full");
+        return inner_.saveAnswer(a, q, s, left);
+    }
+    kc::Status saveFlag(std::int64_t a, const std::string& q, bool f, std::chrono::system_clock::time_point at,
+                        std::chrono::milliseconds left) override {
+        if (failSaves) return kc::fail(kc::ErrorKind::Other, "disk full");
+        return inner_.saveFlag(a, q, f, at, left);
+    }
+    kc::Status saveRemaining(std::int64_t a, std::chrono::system_clock::time_point at,
+                             std::chrono::milliseconds left) override {
+        return inner_.saveRemaining(a, at, left);
+    }
+    kc::Status finish(std::int64_t a, AttemptState s, std::chrono::system_clock::time_point at,
+                      std::chrono::milliseconds left) override {
+        return inner_.finish(a, s, at, left);
+    }
+    kc::Result<AttemptRecord> load(std::int64_t a) override { return inner_.load(a); }
+    kc::Result<std::optional<std::int64_t>> latestInProgress(AttemptKind k) override {
+        return inner_.latestInProgress(k);
+    }
+
+private:
+    AttemptStore& inner_;
+};
+
+}  // namespace
+
+TEST_CASE("an answer that could not be saved is not shown as given") {
+    Fixture f;
+    FlakyStore store(*f.store);
+    auto attempt = Attempt::start(f.bank, AttemptKind::Module, 31, store, std::make_shared<FakeClock>());
+    REQUIRE(attempt);
+    REQUIRE(attempt->answer(0, pick("a")));
+    store.failSaves = true;
+    auto failed = attempt->answer(0, pick("b"));
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message == "saving the answer to question 1: disk full");
+    CHECK_FALSE(attempt->setFlag(1, true));
+    // Memory agrees with the database: the earlier answer stands and nothing is flagged.
+    CHECK(attempt->response(0)->chosenOptions == std::vector<std::string>{"a"});
+    CHECK_FALSE(attempt->flagged(1));
+    CHECK(f.store->load(attempt->id())->answers.at(attempt->question(0).id).response.chosenOptions ==
+          std::vector<std::string>{"a"});
+}
