@@ -2,6 +2,7 @@
 // it, or write it for Moodle. Parses flags, calls quiz/ and the grader's reports, prints; exit codes per the CLI
 // contract (a bad answers file is reported and the rest still graded, then exit 2).
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <map>
