@@ -11,7 +11,7 @@ namespace {
 
 Response pick(std::string option) { return Response{{std::move(option)}, ""}; }
 
-// The first `n` questions of topics 1..5 (n each), answered right while `right` lasts, then wrong.
+// The first `total` questions of the bank, the first `right` of them answered right and the rest wrong.
 std::vector<AskedQuestion> askedFrom(const std::vector<Question>& bank, int right, int total) {
     std::vector<AskedQuestion> asked;
     for (int i = 0; i < total; ++i) {
