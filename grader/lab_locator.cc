@@ -88,4 +88,21 @@ Result<std::string> locateRubric(const std::string& lab, const std::vector<std::
 
 Result<std::string> locateRubric(const std::string& lab) { return locateRubric(lab, dataRootCandidates()); }
 
+Result<QuizDataDirs> locateQuizBank(const std::vector<std::string>& dataRoots) {
+    std::error_code ec;
+    std::string tried;
+    for (const auto& root : dataRoots) {
+        if (root.empty()) continue;
+        fs::path bank = fs::path(root) / "quiz" / "bank";
+        if (fs::is_directory(bank, ec)) {
+            fs::path notes = fs::path(root) / "lecture-notes";
+            return QuizDataDirs{bank.string(), fs::is_directory(notes, ec) ? notes.string() : std::string()};
+        }
+        tried += (tried.empty() ? "" : ", ") + bank.string();
+    }
+    return fail(ErrorKind::NotFound, "no quiz bank found (tried " + tried + "; pass --bank DIR or set KUBECLASS_DATA_DIR)");
+}
+
+Result<QuizDataDirs> locateQuizBank() { return locateQuizBank(dataRootCandidates()); }
+
 }  // namespace kc::grader

@@ -19,4 +19,13 @@ std::vector<std::string> dataRootCandidates();
 Result<std::string> locateRubric(const std::string& lab, const std::vector<std::string>& dataRoots);
 Result<std::string> locateRubric(const std::string& lab);
 
+// The course's quiz bank and lecture notes, found like labs: <root>/quiz/bank in the first candidate root that has
+// it, and that root's lecture-notes/ (empty when the root has none). NotFound lists the roots tried.
+struct QuizDataDirs {
+    std::string bank;
+    std::string lectureNotes;
+};
+Result<QuizDataDirs> locateQuizBank(const std::vector<std::string>& dataRoots);
+Result<QuizDataDirs> locateQuizBank();
+
 }  // namespace kc::grader

@@ -163,9 +163,23 @@ void Reader::question(const YAML::Node& node, std::vector<Question>& out) {
     requireString("reference", q.reference);
 
     if (const auto n = node["topic"]) {
-        if (auto v = integer(n, "topic")) {
-            if (*v < 1 || *v > 8) error(n.Mark(), "'topic' must be 1 to 8, not " + std::to_string(*v));
-            q.topic = *v;
+        if (n.IsScalar() && n.Scalar() == "prerequisites") {
+            q.topic = kPrerequisitesTopic;
+        } else if (!n.IsScalar()) {
+            error(n.Mark(), "'topic' must be 1 to 8 or prerequisites");
+        } else {
+            int v = 0;
+            std::size_t used = 0;
+            const std::string& s = n.Scalar();
+            try {
+                v = std::stoi(s, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != s.size() || used == 0 || !isCourseTopic(v))
+                error(n.Mark(), "'topic' must be 1 to 8 or prerequisites, not '" + s + "'");
+            else
+                q.topic = v;
         }
     } else {
         error(node.Mark(), "missing 'topic'");

@@ -54,15 +54,18 @@ public:
     explicit ReferenceChecker(std::optional<std::filesystem::path> root) : root_(std::move(root)) {}
 
     void check(const Question& q, QuizErrors& errors) {
-        static const std::regex form(R"(^lecture-notes/(0[1-8])-[a-z0-9][a-z0-9-]*\.md#([^\s#]+)$)");
+        static const std::regex form(R"(^lecture-notes/(0[0-8])-[a-z0-9][a-z0-9-]*\.md#([^\s#]+)$)");
         std::smatch m;
         if (!std::regex_match(q.reference, m, form)) {
             errors.push_back(at(q, "reference '" + q.reference + "' is not of the form lecture-notes/NN-name.md#anchor"));
             return;
         }
-        // Lecture NN teaches topic NN, so a reference to another lecture points the student at the wrong notes.
+        // Lecture NN teaches topic NN (00 the prerequisites), so a reference to another lecture points the
+        // student at the wrong notes.
         if (std::stoi(m[1].str()) != q.topic)
-            errors.push_back(at(q, "reference '" + q.reference + "' is not in lecture " + std::to_string(q.topic)));
+            errors.push_back(at(q, "reference '" + q.reference + "' is not in lecture " +
+                                       (q.topic < 10 ? "0" : "") + std::to_string(q.topic) + " (" +
+                                       topicLabel(q.topic) + ")"));
         if (!root_) return;
         const std::string file = q.reference.substr(std::string("lecture-notes/").size(),
                                                     q.reference.find('#') - std::string("lecture-notes/").size());
@@ -160,14 +163,17 @@ QuizErrors validateBank(const std::vector<Question>& bank, const ValidationOptio
         if (auto [it, inserted] = ids.emplace(q.id, &q); !inserted)
             errors.push_back(at(q, "id is already used at " + it->second->sourceFile + ":" +
                                        std::to_string(it->second->line)));
-        if (q.topic < 1 || q.topic > 8) errors.push_back(at(q, "topic must be 1 to 8"));
-        else ++perTopic[q.topic];
+        if (!isCourseTopic(q.topic) && q.topic != kPrerequisitesTopic)
+            errors.push_back(at(q, "topic must be 1 to 8 or prerequisites"));
+        else
+            ++perTopic[q.topic];
         if (auto [it, inserted] = stems.emplace(normalizeAnswerText(q.stem), &q); !inserted)
             errors.push_back(at(q, "same stem as question '" + it->second->id + "'"));
         checkAnswers(q, errors);
         references.check(q, errors);
     }
-    for (int topic = 1; topic <= 8; ++topic) {
+    // The prerequisites self-check has no minimum: it shows all of its questions, however many there are.
+    for (int topic = kFirstCourseTopic; topic <= kLastCourseTopic; ++topic) {
         if (perTopic[topic] < options.minQuestionsPerTopic)
             errors.push_back({"", 0, 0, "topic " + std::to_string(topic) + " has " + std::to_string(perTopic[topic]) +
                                             " questions; at least " + std::to_string(options.minQuestionsPerTopic) +

@@ -8,6 +8,32 @@
 
 namespace kc::quiz {
 
+namespace {
+
+// The shown order is `chosen`'s; each choice question's options are shuffled next, all from the same generator.
+QuizDraw withShuffledOptions(const std::vector<const Question*>& chosen, std::uint64_t seed, SplitMix64& rng) {
+    QuizDraw draw;
+    draw.seed = seed;
+    for (const auto* q : chosen) {
+        DrawnQuestion d{q->id, {}};
+        if (q->type == QuestionType::Single || q->type == QuestionType::Multiple) {
+            for (const auto& o : q->options) d.optionOrder.push_back(o.id);
+            shuffle(d.optionOrder, rng);
+        }
+        draw.questions.push_back(std::move(d));
+    }
+    return draw;
+}
+
+std::vector<const Question*> sortedById(const std::vector<Question>& bank) {
+    std::vector<const Question*> sorted;
+    for (const auto& q : bank) sorted.push_back(&q);
+    std::sort(sorted.begin(), sorted.end(), [](const Question* a, const Question* b) { return a->id < b->id; });
+    return sorted;
+}
+
+}  // namespace
+
 tl::expected<QuizDraw, QuizError> drawQuiz(const std::vector<Question>& bank, std::uint64_t seed, const DrawPlan& plan) {
     constexpr int kTopics = 8;
     if (plan.minPerTopic < 0 || plan.questionCount < plan.minPerTopic * kTopics)
@@ -15,13 +41,11 @@ tl::expected<QuizDraw, QuizError> drawQuiz(const std::vector<Question>& bank, st
                                                      " questions cannot hold " + std::to_string(plan.minPerTopic) +
                                                      " from each of 8 topics"});
     // Sorting by id first makes the draw independent of file and load order.
-    std::vector<const Question*> sorted;
-    for (const auto& q : bank) sorted.push_back(&q);
-    std::sort(sorted.begin(), sorted.end(), [](const Question* a, const Question* b) { return a->id < b->id; });
+    const auto sorted = sortedById(bank);
 
     std::array<std::vector<const Question*>, kTopics> byTopic;
     for (const auto* q : sorted) {
-        if (q->topic >= 1 && q->topic <= kTopics) byTopic[static_cast<std::size_t>(q->topic - 1)].push_back(q);
+        if (isCourseTopic(q->topic)) byTopic[static_cast<std::size_t>(q->topic - 1)].push_back(q);
     }
     std::size_t available = 0;
     for (int t = 0; t < kTopics; ++t) {
@@ -57,17 +81,17 @@ tl::expected<QuizDraw, QuizError> drawQuiz(const std::vector<Question>& bank, st
     }
     shuffle(chosen, rng);
 
-    QuizDraw draw;
-    draw.seed = seed;
-    for (const auto* q : chosen) {
-        DrawnQuestion d{q->id, {}};
-        if (q->type == QuestionType::Single || q->type == QuestionType::Multiple) {
-            for (const auto& o : q->options) d.optionOrder.push_back(o.id);
-            shuffle(d.optionOrder, rng);
-        }
-        draw.questions.push_back(std::move(d));
-    }
-    return draw;
+    return withShuffledOptions(chosen, seed, rng);
+}
+
+tl::expected<QuizDraw, QuizError> drawPrerequisites(const std::vector<Question>& bank, std::uint64_t seed) {
+    std::vector<const Question*> chosen;
+    for (const auto* q : sortedById(bank))
+        if (q->topic == kPrerequisitesTopic) chosen.push_back(q);
+    if (chosen.empty()) return tl::unexpected(QuizError{"", 0, 0, "the bank has no prerequisites questions"});
+    SplitMix64 rng(seed);
+    shuffle(chosen, rng);
+    return withShuffledOptions(chosen, seed, rng);
 }
 
 }  // namespace kc::quiz

@@ -8,6 +8,19 @@
 
 namespace kc::quiz {
 
+// Topics 1..8 are the course's lectures and make up the module quiz. The prerequisites (lecture 00, Kubernetes
+// architecture) are topic 0: a self-check the module quiz never draws from. Bank files write `topic: prerequisites`.
+inline constexpr int kPrerequisitesTopic = 0;
+inline constexpr int kFirstCourseTopic = 1;
+inline constexpr int kLastCourseTopic = 8;
+
+inline bool isCourseTopic(int topic) { return topic >= kFirstCourseTopic && topic <= kLastCourseTopic; }
+
+// "prerequisites" or "topic 3", for messages and reports.
+inline std::string topicLabel(int topic) {
+    return topic == kPrerequisitesTopic ? std::string("prerequisites") : "topic " + std::to_string(topic);
+}
+
 enum class QuestionType { Single, Multiple, Short, Numeric };
 enum class Difficulty { Easy, Medium, Hard };
 
@@ -18,7 +31,7 @@ struct Option {
 
 struct Question {
     std::string id;
-    int topic = 0;  // 1..8, the lecture number in the course outline
+    int topic = kFirstCourseTopic;  // 1..8, the lecture number in the course outline; or kPrerequisitesTopic
     Difficulty difficulty = Difficulty::Medium;
     QuestionType type = QuestionType::Single;
     std::string stem;
@@ -38,7 +51,7 @@ struct Question {
     double tolerance = 0.0;
 
     std::string explanation;
-    std::string reference;  // lecture-notes/NN-name.md#anchor
+    std::string reference;  // lecture-notes/NN-name.md#anchor (NN = 00 for the prerequisites)
 
     // Where the question was defined, for error messages.
     std::string sourceFile;

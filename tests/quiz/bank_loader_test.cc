@@ -38,7 +38,8 @@ bool hasError(const QuizErrors& errors, int line, int column, const std::string&
 TEST_CASE("the sample bank loads with every type and field") {
     auto bank = loadBank(kBank);
     REQUIRE(bank);
-    REQUIRE(bank->size() == 16);  // two questions per topic in two files
+    // Two questions per course topic in two files, and three prerequisites questions in a third.
+    REQUIRE(bank->size() == 19);
     // Files load in name order, so topics 1-4 come first and the first question is the reconcile one.
     const Question& first = bank->front();
     CHECK(first.id == "t1-reconcile-trigger");
@@ -108,7 +109,7 @@ TEST_CASE("every problem in a file is reported at once") {
     auto parsed = parseBankYaml(text, "many.yaml");
     REQUIRE_FALSE(parsed);
     const auto& e = parsed.error();
-    CHECK(hasError(e, 2, 10, "'topic' must be 1 to 8"));
+    CHECK(hasError(e, 2, 10, "'topic' must be 1 to 8 or prerequisites, not '9'"));
     CHECK(hasError(e, 3, 15, "'difficulty' must be easy, medium or hard"));
     CHECK(hasError(e, 6, 11, "'answer' must be a number"));
     CHECK(hasError(e, 7, 14, "'tolerance' must not be negative"));
@@ -194,4 +195,52 @@ TEST_CASE("deeply nested yaml is an error and not a crash") {
     auto parsed = parseBankYaml(text, "deep.yaml");
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error()[0].file == "deep.yaml");
+}
+
+TEST_CASE("topic prerequisites loads as the prerequisites topic and other words are refused") {
+    auto bank = loadBank(kBank);
+    REQUIRE(bank);
+    int prerequisites = 0;
+    for (const auto& q : *bank) {
+        if (q.id.rfind("p0-", 0) == 0) {
+            CHECK(q.topic == kPrerequisitesTopic);
+            ++prerequisites;
+        } else {
+            CHECK(isCourseTopic(q.topic));
+        }
+    }
+    CHECK(prerequisites == 3);
+
+    const std::string text = R"(- id: q1
+  topic: prereqs
+  difficulty: easy
+  type: numeric
+  stem: How many?
+  answer: 3
+  explanation: x
+  reference: r
+- id: q2
+  topic: 0
+  difficulty: easy
+  type: numeric
+  stem: How many more?
+  answer: 3
+  explanation: x
+  reference: r
+- id: q3
+  topic: [prerequisites]
+  difficulty: easy
+  type: numeric
+  stem: And now?
+  answer: 3
+  explanation: x
+  reference: r
+)";
+    auto parsed = parseBankYaml(text, "topics.yaml");
+    REQUIRE_FALSE(parsed);
+    // The number 0 is not a way to write the prerequisites: only the word is.
+    CHECK(hasError(parsed.error(), 2, 10, "'topic' must be 1 to 8 or prerequisites, not 'prereqs'"));
+    CHECK(hasError(parsed.error(), 10, 10, "'topic' must be 1 to 8 or prerequisites, not '0'"));
+    CHECK(hasError(parsed.error(), 18, 10, "'topic' must be 1 to 8 or prerequisites"));
+    CHECK(parsed.error().size() == 3);
 }

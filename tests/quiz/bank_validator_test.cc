@@ -106,7 +106,7 @@ TEST_CASE("references must have the lecture-notes form and match the topic") {
     SECTION("another lecture's notes") {
         auto bank = sampleBank();
         byId(bank, "t2-mig-slices").reference = "lecture-notes/03-storage.md#statefulsets";
-        CHECK(onlyError(validateBank(bank, withNotes()), "is not in lecture 2"));
+        CHECK(onlyError(validateBank(bank, withNotes()), "is not in lecture 02 (topic 2)"));
     }
 }
 
@@ -156,4 +156,38 @@ TEST_CASE("markdown anchors skip fences and number repeated headings") {
     const std::string md = "# Title\n\n## Setup ##\n\ntext\n```\n## Not this\n```\n### Setup\n    ## indented code\n"
                            "#NoSpace\n## Setup\r\n";
     CHECK(markdownAnchors(md) == std::vector<std::string>{"title", "setup", "setup-1", "setup-2"});
+}
+
+TEST_CASE("prerequisites questions are checked like any other but need no minimum") {
+    SECTION("a bank with no prerequisites questions is still valid") {
+        auto bank = sampleBank();
+        std::erase_if(bank, [](const Question& q) { return q.topic == kPrerequisitesTopic; });
+        CHECK(validateBank(bank, withNotes()).empty());
+    }
+    SECTION("their references must point into lecture 00") {
+        auto bank = sampleBank();
+        byId(bank, "p0-etcd-role").reference = "lecture-notes/01-operators.md#reconciliation-loops";
+        CHECK(onlyError(validateBank(bank, withNotes()), "is not in lecture 00 (prerequisites)"));
+    }
+    SECTION("their anchors must resolve") {
+        auto bank = sampleBank();
+        byId(bank, "p0-node-agent").reference = "lecture-notes/00-kubernetes-architecture.md#workers";
+        CHECK(onlyError(validateBank(bank, withNotes()), "has no heading with anchor #workers"));
+    }
+    SECTION("their answers must agree with their options") {
+        auto bank = sampleBank();
+        byId(bank, "p0-api-clients").correctOptions = {"a", "e"};
+        CHECK(onlyError(validateBank(bank, withNotes()), "answer 'e' is not one of the option ids"));
+    }
+    SECTION("a course question may not point into lecture 00") {
+        auto bank = sampleBank();
+        byId(bank, "t1-reconcile-trigger").reference = "lecture-notes/00-kubernetes-architecture.md#nodes";
+        CHECK(onlyError(validateBank(bank, withNotes()), "is not in lecture 01 (topic 1)"));
+    }
+    SECTION("prerequisites questions do not count towards a course topic's minimum") {
+        auto bank = sampleBank();
+        std::erase_if(bank, [](const Question& q) { return q.topic == 3; });
+        auto errors = validateBank(bank, withNotes());
+        CHECK(onlyError(errors, "topic 3 has 0 questions"));
+    }
 }

@@ -30,6 +30,18 @@ std::vector<Question> syntheticBank(int perTopic) {
     return bank;
 }
 
+// Adds `count` prerequisites questions ("p0-q0", ...) with three options each.
+void addPrerequisites(std::vector<Question>& bank, int count) {
+    for (int i = 0; i < count; ++i) {
+        Question q;
+        q.id = "p0-q" + std::to_string(i);
+        q.topic = kPrerequisitesTopic;
+        q.type = QuestionType::Single;
+        q.options = {{"x", "X"}, {"y", "Y"}, {"z", "Z"}};
+        bank.push_back(q);
+    }
+}
+
 int topicOf(const std::string& id) { return id[1] - '0'; }
 
 bool sameDraw(const QuizDraw& a, const QuizDraw& b) {
@@ -62,7 +74,10 @@ TEST_CASE("bounded draws stay in range and reach every value") {
 }
 
 TEST_CASE("every draw over many seeds meets the plan") {
-    const auto bank = syntheticBank(8);
+    auto bank = syntheticBank(8);
+    // Prerequisites in the bank must never be drawn into the module quiz (asserted below: every drawn id is one
+    // of the 64 course questions and every topic seen is 1..8).
+    addPrerequisites(bank, 10);
     std::map<int, int> extraTopic;  // which topic got the 25th question, per seed
     std::set<std::string> everDrawn;
     for (std::uint64_t seed = 0; seed < 1000; ++seed) {
@@ -86,6 +101,7 @@ TEST_CASE("every draw over many seeds meets the plan") {
         }
         REQUIRE(ids.size() == 25);  // no question twice
         REQUIRE(perTopic.size() == 8);
+        REQUIRE(perTopic.count(kPrerequisitesTopic) == 0);
         int fours = 0;
         for (const auto& [topic, n] : perTopic) {
             REQUIRE(n >= 3);
@@ -164,4 +180,50 @@ TEST_CASE("a bank that cannot meet the plan is refused") {
     CHECK(missing.error().message == "topic 5 has 2 questions; the draw needs 3");
 
     CHECK_FALSE(drawQuiz(syntheticBank(8), 1, DrawPlan{20, 3}));  // 8 x 3 = 24 > 20
+}
+
+TEST_CASE("prerequisites questions do not make up for a thin course topic") {
+    // 8 x 3 course questions plus 10 prerequisites: 34 questions, but only 24 the module quiz may use.
+    auto bank = syntheticBank(3);
+    addPrerequisites(bank, 10);
+    auto draw = drawQuiz(bank, 5);
+    REQUIRE_FALSE(draw);
+    CHECK(draw.error().message == "the bank has 24 questions; the draw needs 25");
+}
+
+TEST_CASE("the prerequisites self-check draws every prerequisites question and nothing else") {
+    auto bank = syntheticBank(8);
+    addPrerequisites(bank, 10);
+    std::set<std::vector<std::string>> orders;
+    for (std::uint64_t seed = 0; seed < 50; ++seed) {
+        auto draw = drawPrerequisites(bank, seed);
+        REQUIRE(draw);
+        CHECK(draw->seed == seed);
+        REQUIRE(draw->questions.size() == 10);
+        std::set<std::string> ids;
+        std::vector<std::string> order;
+        for (const auto& d : draw->questions) {
+            ids.insert(d.questionId);
+            order.push_back(d.questionId);
+            REQUIRE(d.questionId.rfind("p0-", 0) == 0);
+            auto options = d.optionOrder;
+            std::sort(options.begin(), options.end());
+            REQUIRE(options == std::vector<std::string>{"x", "y", "z"});
+        }
+        CHECK(ids.size() == 10);
+        orders.insert(order);
+    }
+    // The order is shuffled per seed: 50 seeds over 10! orders all but never repeat.
+    CHECK(orders.size() >= 49);
+
+    auto again = drawPrerequisites(bank, 17);
+    std::reverse(bank.begin(), bank.end());
+    auto reversed = drawPrerequisites(bank, 17);
+    REQUIRE(again);
+    REQUIRE(reversed);
+    CHECK(sameDraw(*again, *reversed));
+
+    auto none = drawPrerequisites(syntheticBank(8), 1);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().message == "the bank has no prerequisites questions");
 }
