@@ -73,7 +73,7 @@ class Operator:
         self.resync_seconds = resync_seconds
         self.queue = WorkQueue()
         self.stop = threading.Event()
-        self.announced = set()  # (uid, reason): events already emitted, so each transition is reported once
+        self.announced = set()  # (uid, phase): phase events already emitted, so each transition is reported once
 
     # ---- watches: map any change to the TrainingJob key ----
     def _watch(self, list_all, list_ns, key_of, **kwargs):
@@ -193,7 +193,8 @@ class Operator:
 
     def create_child(self, tj, body, create, kind):
         ns = tj["metadata"]["namespace"]
-        repaired = (tj["metadata"]["uid"], "Created") in self.announced or (tj.get("status") or {}).get("conditions")
+        # Once status says the children were created, a missing one was deleted by someone: that is drift.
+        repaired = any(c.get("type") == "Created" for c in (tj.get("status") or {}).get("conditions") or [])
         try:
             made = create(ns, body, field_manager=MANAGER)
         except ApiException as e:
@@ -244,7 +245,7 @@ class Operator:
         """A core/v1 Event about the TrainingJob (shown by kubectl describe and kubectl events)."""
         md = tj["metadata"]
         marker = (md["uid"], reason)
-        if reason in ("Created", "Running", "Succeeded", "Failed") and marker in self.announced:
+        if reason in ("Running", "Succeeded", "Failed") and marker in self.announced:
             return
         self.announced.add(marker)
         stamp = now_rfc3339()
