@@ -57,7 +57,7 @@ TEST_CASE("crd schema: each keyword names the field and says why") {
           std::vector<std::string>{"spec"});
 
     auto check1 = [](Json spec) {
-        spec["image"] = "busybox";
+        if (!spec.contains("image")) spec["image"] = "busybox";
         if (!spec.contains("workers")) spec["workers"] = 1;
         auto v = validateCustomResource(kSchema, job(spec));
         return v.size() == 1 ? v[0].message : std::string("violations: ") + std::to_string(v.size());

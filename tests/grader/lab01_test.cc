@@ -377,6 +377,22 @@ TEST_CASE("lab 01 examples arranged in the api double grade live like their snap
     }
 }
 
+TEST_CASE("lab 01 reference operator logic passes its unit tests") {
+    // children.py and status.py need only the standard library, so these run wherever python3 does.
+    kc::ProcessSpec spec;
+    spec.program = kPython;
+    spec.args = {"-B", "-m", "unittest", "discover", "-s", kLab + "/solution/operator", "-p", "test_*.py"};
+    spec.timeout = 60s;
+    auto result = kc::posixProcessRunner()->run(spec);
+    if (!result) {
+        WARN("SKIPPED: " << kPython << " cannot run: " << result.error().message);
+        return;
+    }
+    INFO(result->stderrText);
+    CHECK(result->exitCode == 0);
+    CHECK(result->stderrText.find("Ran 9 tests") != std::string::npos);
+}
+
 TEST_CASE("lab 01 reference operator against the api double grades 100 live") {
     if (!pythonClientPresent()) {
         WARN("SKIPPED: /usr/bin/python3 cannot import kubernetes (Debian python3-kubernetes), so the reference "
@@ -424,6 +440,22 @@ TEST_CASE("lab 01 reference operator against the api double grades 100 live") {
     REQUIRE(tj);
     CHECK((*tj)["status"]["phase"] == "Succeeded");
     CHECK((*tj)["status"]["succeeded"] == 2);
+
+    // ttlSecondsAfterFinished: a finished TrainingJob is deleted by the operator, and its children with it.
+    auto ttl = client->applyManifests("apiVersion: ml.example.com/v1\nkind: TrainingJob\nmetadata: {name: short-lived, namespace: ml}\n"
+                           "spec: {image: busybox, workers: 1, gpusPerWorker: 0, ttlSecondsAfterFinished: 1}\n",
+                           "ttl.yaml");
+    REQUIRE(ttl);
+    bool seen = false, gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        auto current = api->get("ml.example.com/v1", "TrainingJob", "ml", "short-lived");
+        seen = seen || (current && current->value("status", Json::object()).value("phase", "") == "Succeeded");
+        gone = seen && !current;
+        std::this_thread::sleep_for(100ms);
+    }
+    CHECK(seen);
+    CHECK(gone);
+    CHECK_FALSE(api->get("v1", "Service", "ml", "short-lived"));
 
     // SIGTERM ends it cleanly and promptly.
     CHECK(op.stop(5s) == 0);
