@@ -75,8 +75,17 @@ struct AbsentStep {
     Json match = Json::object();
 };
 
+// What an apply step with `reject` demands of the server's refusal: an HTTP status (0: 400 or 422, the answers for
+// a request the server judged invalid) and a pattern for the Status message (null: any message).
+struct ApplyRejection {
+    int status = 0;
+    Json message;
+};
+
 // apply: server-side apply of the objects from `file` (read and checked at load) or `object`; `expect` is matched
 // against each object the server returns. Created objects are deleted after the check unless cleanup is false.
+// With `reject`, the server must refuse every object instead (schema validation, admission); one it accepts is a
+// fail and is cleaned up like any other object the grader created.
 struct ApplyStep {
     std::string file;          // as written, relative to the rubric; empty for an inline object
     std::string resolvedFile;  // absolute path, inside the rubric's directory
@@ -84,6 +93,7 @@ struct ApplyStep {
     std::string namespace_;  // for objects that name none
     Json expect;             // null when nothing is checked
     bool cleanup = true;
+    std::optional<ApplyRejection> reject;
 };
 
 // delete: removes the target objects; with wait, until they are gone. NotFound counts as deleted.

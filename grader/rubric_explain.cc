@@ -41,6 +41,11 @@ struct Explainer {
         else if (!s.objects.empty())
             out += s.objects[0].value("kind", std::string("object")) + " (inline)";
         if (!s.expect.is_null()) out += "; the server's answer must have " + describePattern(s.expect);
+        if (s.reject) {
+            out += "; the server must refuse it";
+            if (s.reject->status != 0) out += " with HTTP " + std::to_string(s.reject->status);
+            if (!s.reject->message.is_null()) out += ", message " + describePattern(s.reject->message);
+        }
         return out;
     }
     std::string operator()(const DeleteStep& s) const {

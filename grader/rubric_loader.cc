@@ -654,7 +654,7 @@ private:
             step.spec = std::move(s);
         } else if (kind == "apply") {
             step.kind = StepKind::Apply;
-            allowKeys(body, bp, {"file", "object", "namespace", "expect", "cleanup", "message", "timeout"});
+            allowKeys(body, bp, {"file", "object", "namespace", "expect", "reject", "cleanup", "message", "timeout"});
             step.spec = readApply(body, bp);
         } else if (kind == "delete") {
             step.kind = StepKind::Delete;
@@ -704,6 +704,9 @@ private:
                 s.expect = body["expect"];
             }
         }
+        if (body.contains("reject")) s.reject = readRejection(body, bp);
+        if (s.reject && body.contains("expect"))
+            error(child(bp, "reject"), "`reject` and `expect` contradict each other: a refused object has no answer to match");
         const bool hasFile = body.contains("file"), hasObject = body.contains("object");
         if (hasFile == hasObject) {
             error(bp, "apply needs exactly one of `file` or `object`");
@@ -760,6 +763,36 @@ private:
                 s.objects.push_back(std::move(d.value));
         }
         return s;
+    }
+
+    // `reject: true`, or `reject: {status: 422, message: {$regex: ...}}` to narrow which refusal counts.
+    std::optional<ApplyRejection> readRejection(const Json& body, const std::string& bp) {
+        const Json& v = body["reject"];
+        const std::string rp = child(bp, "reject");
+        ApplyRejection out;
+        if (v.is_boolean()) {
+            if (!v.get<bool>()) {
+                error(rp, "`reject: false` is the default; leave `reject` out instead");
+                return std::nullopt;
+            }
+            return out;
+        }
+        if (!v.is_object()) {
+            typeError(rp, "reject", "true or a map with `status` and/or `message`", v);
+            return std::nullopt;
+        }
+        allowKeys(v, rp, {"status", "message"});
+        if (auto n = intField(v, rp, "status", 400, 499)) out.status = static_cast<int>(*n);
+        if (v.contains("message")) {
+            const Json& m = v["message"];
+            if (!m.is_string() && !isOperatorMap(m))
+                typeError(child(rp, "message"), "message", "a string or an operator map such as {$regex: ...}", m);
+            else {
+                checkPattern(m, child(rp, "message"));
+                out.message = m;
+            }
+        }
+        return out;
     }
 
     bool checkManifest(const Json& obj, const std::string& pointer, const std::string&) {

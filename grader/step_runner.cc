@@ -383,7 +383,41 @@ StepResult runApply(const Step& step, const ApplyStep& s, StepContext& ctx) {
             returned = client->create(object, ns);
             createdNew = hasVerb(*info, "delete");
         }
-        if (!returned) return errored(r, returned.error());
+        if (s.reject) {
+            if (!returned) {
+                const Error& e = returned.error();
+                const bool invalid = e.httpStatus == 400 || e.httpStatus == 422;
+                // 401/403/404/5xx and transport failures say nothing about the object: the grader cannot tell.
+                if (!(s.reject->status != 0 ? e.httpStatus == s.reject->status : invalid)) {
+                    if (!invalid) return errored(r, e);
+                    r.outcome = Outcome::Fail;
+                    r.mismatches.push_back({"(HTTP status)", std::to_string(s.reject->status), std::to_string(e.httpStatus)});
+                    continue;
+                }
+                r.evidence.push_back("refused " + kind + " " + ref.name + ": " + e.message);
+                if (!s.reject->message.is_null()) {
+                    MatchResult m = match(s.reject->message, Json(e.message));
+                    if (!m.error.empty()) {
+                        r.outcome = Outcome::Error;
+                        r.summary = "the rubric's reject pattern cannot be used: " + m.error;
+                        return r;
+                    }
+                    if (!m.ok) {
+                        r.outcome = Outcome::Fail;
+                        for (auto mm : m.mismatches) {
+                            mm.path = "(refusal message)";
+                            r.mismatches.push_back(std::move(mm));
+                        }
+                    }
+                }
+                continue;
+            }
+            // Accepted although it should not have been: a fail, and the object is the grader's to clean up.
+            r.outcome = Outcome::Fail;
+            r.mismatches.push_back({"(server answer)", "a refusal (HTTP 400 or 422)", "accepted " + objectSummary(*returned)});
+        } else if (!returned) {
+            return errored(r, returned.error());
+        }
         r.evidence.push_back(objectSummary(*returned));
         if (createdNew && s.cleanup && ctx.created) {
             ObjectRef made{apiVersion, kind, objectNamespace(*returned), objectName(*returned)};
@@ -405,6 +439,12 @@ StepResult runApply(const Step& step, const ApplyStep& s, StepContext& ctx) {
         }
     }
     ctx.source.newPass();  // the cluster changed under the cached lists
+    if (s.reject) {
+        r.summary = r.outcome == Outcome::Pass
+                        ? "the server refused " + plural(s.objects.size(), "object") + ", as it should"
+                        : "the server did not refuse " + plural(s.objects.size(), "object") + " as required";
+        return r;
+    }
     r.summary = r.outcome == Outcome::Pass
                     ? "applied " + plural(s.objects.size(), "object")
                     : "applied " + plural(s.objects.size(), "object") + ", but the server's answer did not match";

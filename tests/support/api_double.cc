@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "clusters/yaml_json.h"
+#include "tests/support/crd_schema.h"
 #include "tests/support/https_server.h"
 #include "tests/support/label_selector.h"
 #include "tests/support/object_store.h"
@@ -465,12 +466,37 @@ struct ApiDouble::Impl {
             establishNow = prepareCrd(t, object);
         if (ctx.http && !ctx.manager.empty())
             recordUpdateOwnership(nullptr, object, ctx.manager, t.apiVersion(version), ctx.subresource, nowRfc3339());
+        if (ctx.http) validateCustomL(t, version, object);
         if (ctx.dryRun) return object;
         Json stored = store.put(t.key(), object, "ADDED");
         emit(changes, t, "ADDED", stored);
         if (establishNow) registerCrd(stored);
         else if (t.key() == "apiextensions.k8s.io/customresourcedefinitions") scheduleEstablish(stored);
         return present(t, version, stored);
+    }
+
+    // HTTP writes of a custom resource are checked against the version's openAPIV3Schema (crd_schema.h); direct
+    // access stays unchecked so tests can arrange any state. A 422 Invalid lists every violation as a cause.
+    void validateCustomL(const ResourceType& t, const std::string& version, const Json& object) const {
+        if (!t.custom) return;
+        const Json* crd = store.find("apiextensions.k8s.io/customresourcedefinitions", "", t.plural + "." + t.group);
+        if (!crd || !crd->contains("spec") || !(*crd)["spec"].contains("versions")) return;
+        for (const auto& v : (*crd)["spec"]["versions"]) {
+            if (v.value("name", "") != version || !v.contains("schema") || !v["schema"].contains("openAPIV3Schema")) continue;
+            auto violations = validateCustomResource(v["schema"]["openAPIV3Schema"], object);
+            if (violations.empty()) return;
+            std::string name = metaString(object, "name"), message;
+            Json d = details(t, name);
+            d["kind"] = t.kind;
+            d["causes"] = Json::array();
+            for (size_t i = 0; i < violations.size(); ++i) {
+                message += (i ? ", " : "") + violations[i].message;
+                d["causes"].push_back(Json{{"reason", "FieldValueInvalid"}, {"message", violations[i].message},
+                                           {"field", violations[i].field}});
+            }
+            if (violations.size() > 1) message = "[" + message + "]";
+            throw ApiError(422, "Invalid", t.kind + "." + t.group + " \"" + name + "\" is invalid: " + message, d);
+        }
     }
 
     // Validates a CRD and fills its status; returns true when it is Established at once (no delay).
@@ -624,6 +650,7 @@ struct ApiDouble::Impl {
             next["metadata"]["generation"] = old["metadata"].value("generation", 1) + 1;
         next["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"];
         if (comparable(present(t, version, old)) == comparable(next)) return present(t, version, old);
+        if (ctx.http) validateCustomL(t, version, next);
         if (ctx.dryRun) return next;
         std::string ns = metaString(old, "namespace"), name = metaString(old, "name");
         bool finalizersLeft = next["metadata"].contains("finalizers") && !next["metadata"]["finalizers"].empty();
