@@ -1,0 +1,137 @@
+"""Writes examples/*/cluster.yaml: the Istio reference state, and each typical mistake as a small, named change
+to it (read the bottom of this file to see exactly what each mistake changes). The expected results in each
+expected.yaml are written by hand from rubric.yaml, not by this script. Run: python3 examples/generate.py"""
+import yaml, copy, os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class NoAliases(yaml.SafeDumper):
+    # kubectl never writes YAML anchors; shared dicts must be written out in full.
+    def ignore_aliases(self, data):
+        return True
+
+def dep(ns, name, labels, containers, avail=1, tmpl_labels=None):
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns, "labels": labels},
+            "spec": {"replicas": 1, "selector": {"matchLabels": tmpl_labels or labels},
+                     "template": {"metadata": {"labels": tmpl_labels or labels}, "spec": {"containers": containers}}},
+            "status": {"replicas": 1, "readyReplicas": avail, "availableReplicas": avail, "updatedReplicas": 1,
+                       "conditions": [{"type": "Available", "status": "True" if avail else "False"}]}}
+def svc(ns, name, labels, selector, port):
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns, "labels": labels},
+            "spec": {"selector": selector, "ports": [{"name": "http", "port": port, "targetPort": port}]}}
+PROXY_INIT = {"name": "istio-proxy", "image": "docker.io/istio/proxyv2:1.28.1", "restartPolicy": "Always",
+              "args": ["proxy", "sidecar"], "ports": [{"name": "http-envoy-prom", "containerPort": 15090}]}
+ISTIO_INIT = {"name": "istio-init", "image": "docker.io/istio/proxyv2:1.28.1", "args": ["istio-iptables"]}
+def pod(ns, name, labels, sa, app_container, meshed=True, ready=True):
+    spec = {"serviceAccountName": sa, "nodeName": "lab-03-mesh-worker", "containers": [app_container]}
+    if meshed:
+        spec["initContainers"] = [ISTIO_INIT, PROXY_INIT]
+    md = {"name": name, "namespace": ns, "labels": labels}
+    if meshed:
+        md["annotations"] = {"sidecar.istio.io/status": '{"initContainers":["istio-init","istio-proxy"],"containers":null}',
+                             "kubectl.kubernetes.io/default-container": app_container["name"]}
+        md["labels"] = dict(labels, **{"security.istio.io/tlsMode": "istio", "service.istio.io/canonical-name": labels["app"]})
+    st = "True" if ready else "False"
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec,
+            "status": {"phase": "Running", "conditions": [{"type": "Initialized", "status": "True"},
+                       {"type": "Ready", "status": st}, {"type": "ContainersReady", "status": st},
+                       {"type": "PodScheduled", "status": "True"}]}}
+def app_container(name, env):
+    return {"name": name, "image": "python:3.12-slim", "command": ["python", "/app/%s.py" % name], "env": env,
+            "ports": [{"name": "http", "containerPort": 8080}]}
+MESH = """accessLogFile: /dev/stdout
+defaultConfig:
+  discoveryAddress: istiod.istio-system.svc:15012
+enableTracing: true
+extensionProviders:
+- name: jaeger
+  zipkin:
+    port: 9411
+    service: zipkin.istio-system.svc.cluster.local
+rootNamespace: istio-system
+trustDomain: cluster.local
+"""
+def reference():
+    items = []
+    items.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}})
+    items.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "inference", "labels": {"istio-injection": "enabled", "kubernetes.io/metadata.name": "inference"}}})
+    items.append(dep("istio-system", "istiod", {"app": "istiod", "istio": "pilot", "istio.io/rev": "default"},
+                     [{"name": "discovery", "image": "docker.io/istio/pilot:1.28.1", "args": ["discovery"]}]))
+    items.append(dep("istio-system", "jaeger", {"app": "jaeger"}, [{"name": "jaeger", "image": "docker.io/jaegertracing/all-in-one:1.67.0"}]))
+    items.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "istio", "namespace": "istio-system"},
+                  "data": {"mesh": MESH, "meshNetworks": "networks: {}\n"}})
+    items.append(svc("istio-system", "istiod", {"app": "istiod"}, {"app": "istiod"}, 15012))
+    items.append(svc("istio-system", "tracing", {"app": "jaeger"}, {"app": "jaeger"}, 80))
+    items.append(svc("istio-system", "zipkin", {"app": "jaeger"}, {"app": "jaeger"}, 9411))
+    items.append(pod("istio-system", "jaeger-5d4c8b7f9-q7x2m", {"app": "jaeger"}, "default",
+                     {"name": "jaeger", "image": "docker.io/jaegertracing/all-in-one:1.67.0"}, meshed=False))
+    for sa in ["ranker", "frontend"]:
+        items.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": "inference"}})
+    items.append(svc("inference", "ranker", {"app": "ranker"}, {"app": "ranker"}, 8080))
+    for v, suffix in [("v1", "7c9d6f5b8-k2r4t"), ("v2", "6b8f7d9c4-m5n7p")]:
+        lab = {"app": "ranker", "version": v}
+        items.append(dep("inference", "ranker-" + v, lab, [app_container("ranker", [{"name": "MODEL_VERSION", "value": v}])]))
+        items.append(svc("inference", "ranker-" + v, lab, lab, 8080))
+        items.append(pod("inference", "ranker-%s-%s" % (v, suffix), dict(lab, **{"pod-template-hash": suffix.split("-")[0]}), "ranker",
+                         app_container("ranker", [{"name": "MODEL_VERSION", "value": v}])))
+    items.append(dep("inference", "frontend", {"app": "frontend"}, [app_container("frontend", [{"name": "RANKER_URL", "value": "http://ranker:8080"}])],
+                     tmpl_labels={"app": "frontend", "version": "v1"}))
+    items.append(svc("inference", "frontend", {"app": "frontend"}, {"app": "frontend"}, 8080))
+    items.append(pod("inference", "frontend-85f6c7d9b-x8w2z", {"app": "frontend", "version": "v1", "pod-template-hash": "85f6c7d9b"}, "frontend",
+                     app_container("frontend", [{"name": "RANKER_URL", "value": "http://ranker:8080"}])))
+    sol = os.path.join(HERE, "..", "solution", "istio") + "/"
+    for f in ["traffic.yaml", "security.yaml", "telemetry.yaml"]:
+        for d in yaml.safe_load_all(open(sol + f)):
+            items.append(d)
+    return items
+def write(name, items, header):
+    d = os.path.join(HERE, name)
+    os.makedirs(d, exist_ok=True)
+    with open(d + "/cluster.yaml", "w") as f:
+        f.write(header)
+        yaml.dump({"apiVersion": "v1", "kind": "List", "items": items}, f, Dumper=NoAliases, sort_keys=False, width=120)
+def find(items, kind, name, ns=None):
+    for i in items:
+        if i["kind"] == kind and i["metadata"]["name"] == name and (ns is None or i["metadata"].get("namespace") == ns):
+            return i
+    raise KeyError(kind + name)
+
+H = "# Example cluster state for lab-03 (a `kubectl get ... -A -o yaml` List). %s\n# Expected results: expected.yaml beside this file, written from rubric.yaml before grading.\n"
+ref = reference()
+write("reference", ref, H % "The Istio reference solution applied to the starter app.")
+write("empty", [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}}],
+      H % "A fresh cluster: nothing of the lab is there yet.")
+# The namespace was never labelled, so the pods were created without proxies.
+m = copy.deepcopy(ref)
+find(m, "Namespace", "inference")["metadata"]["labels"].pop("istio-injection")
+m = [i for i in m]
+for i, o in enumerate(m):
+    if o["kind"] == "Pod" and o["metadata"]["namespace"] == "inference":
+        c = o["spec"]["containers"][0]
+        m[i] = pod("inference", o["metadata"]["name"], {k: v for k, v in o["metadata"]["labels"].items() if "istio" not in k}, o["spec"]["serviceAccountName"], c, meshed=False)
+write("no-injection-label", m, H % "Mistake: namespace inference never got istio-injection=enabled, so no pod has a proxy.")
+# Labelled, but the Deployments were never restarted: the old pods have no proxy.
+m2 = copy.deepcopy(m)
+find(m2, "Namespace", "inference")["metadata"]["labels"]["istio-injection"] = "enabled"
+write("sidecars-not-restarted", m2, H % "Mistake: the namespace is labelled, but the pods predate the label and carry no proxy.")
+m = copy.deepcopy(ref)
+dr = find(m, "DestinationRule", "ranker")
+dr["spec"]["subsets"] = [{"name": "v1", "labels": {"track": "stable"}}, {"name": "v2", "labels": {"track": "canary"}}]
+write("subset-labels-mismatch", m, H % "Mistake: the subsets select track=stable/canary, a label the ranker pods do not carry.")
+m = copy.deepcopy(ref)
+find(m, "PeerAuthentication", "default")["spec"]["mtls"]["mode"] = "PERMISSIVE"
+write("permissive-mtls", m, H % "Mistake: the mesh-wide PeerAuthentication is PERMISSIVE, so plaintext is still accepted.")
+m = copy.deepcopy(ref)
+route = find(m, "VirtualService", "ranker")["spec"]["http"][0]["route"]
+route[0]["weight"], route[1]["weight"] = 20, 80
+write("wrong-weights", m, H % "Mistake: the weights are reversed (20% v1, 80% v2).")
+m = copy.deepcopy(ref)
+find(m, "AuthorizationPolicy", "ranker-callers")["spec"]["rules"][0]["from"][0]["source"]["principals"] = ["cluster.local/ns/inference/sa/default"]
+write("authz-wrong-principal", m, H % "Mistake: the policy allows the default ServiceAccount, not frontend's identity.")
+m = copy.deepcopy(ref)
+m.append({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+          "metadata": {"name": "allow-debugging", "namespace": "inference"},
+          "spec": {"action": "ALLOW", "rules": [{}]}})
+write("authz-extra-allow-all", m, H % "Mistake: the right policy is there, but a leftover allow-all policy in the namespace lets every caller in.")
