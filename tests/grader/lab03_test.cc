@@ -1,0 +1,667 @@
+// Lab 3 (service mesh): the rubric validates, and every example in labs/lab-03-service-mesh/examples grades to
+// the score, outcomes and first hint its expected.yaml states, from a snapshot and live against the API double.
+//
+// Live, nothing in the double is a mesh, so MeshSimulator plays one (Istio in sidecar mode) together with the
+// kubelet and the Job controller: it reads the configuration applied to the double (Services, pods, DestinationRule,
+// VirtualService, HTTPRoute, PeerAuthentication, AuthorizationPolicy, Telemetry, the mesh ConfigMap) and, for
+// each probe Job the grader creates, prints what the probe's curl commands would print in a real mesh with that
+// configuration. It never reads the rubric or the expectations.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "clusters/yaml_json.h"
+#include "grader/check_runner.h"
+#include "grader/object_source.h"
+#include "grader/rubric_loader.h"
+#include "tests/grader/double_fixture.h"
+
+using namespace kc;
+using namespace kc::grader;
+using namespace kc::grader::testing;
+using kc::testing::ApiDouble;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kLabDir = std::string(KUBECLASS_SOURCE_DIR) + "/labs/lab-03-service-mesh";
+
+std::string readText(const std::string& path) {
+    std::string text;
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw std::runtime_error("cannot read " + path);
+    char buf[8192];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+    return text;
+}
+
+Json readYaml(const std::string& path) {
+    auto docs = parseYamlDocuments(readText(path), path);
+    if (!docs || docs->empty()) throw std::runtime_error("cannot parse " + path);
+    return docs->front().value;
+}
+
+std::vector<std::string> exampleNames() {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(kLabDir + "/examples"))
+        if (entry.is_directory() && std::filesystem::exists(entry.path() / "expected.yaml"))
+            names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// ---- the simulated mesh ------------------------------------------------------------------------------------
+
+std::string str(const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
+
+Json labelsOf(const Json& o) {
+    return o.contains("metadata") && o["metadata"].contains("labels") ? o["metadata"]["labels"] : Json::object();
+}
+
+bool selects(const Json& selector, const Json& labels) {
+    if (!selector.is_object()) return true;
+    for (const auto& [k, v] : selector.items())
+        if (!labels.contains(k) || labels[k] != v) return false;
+    return true;
+}
+
+bool hasIstioProxy(const Json& pod) {
+    const Json& spec = pod["spec"];
+    if (spec.contains("containers"))
+        for (const auto& c : spec["containers"])
+            if (str(c, "name") == "istio-proxy") return true;
+    if (spec.contains("initContainers"))
+        for (const auto& c : spec["initContainers"])
+            if (str(c, "name") == "istio-proxy" && str(c, "restartPolicy") == "Always") return true;
+    return false;
+}
+
+bool podReady(const Json& pod) {
+    if (!pod.contains("status") || !pod["status"].contains("conditions")) return false;
+    for (const auto& c : pod["status"]["conditions"])
+        if (str(c, "type") == "Ready" && str(c, "status") == "True") return true;
+    return false;
+}
+
+// Istio's principal patterns: exact, "*", "prefix*" or "*suffix".
+bool patternMatches(const std::string& pattern, const std::string& value) {
+    if (pattern == "*") return !value.empty();
+    if (!pattern.empty() && pattern.back() == '*') return value.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+    if (!pattern.empty() && pattern.front() == '*')
+        return value.size() >= pattern.size() - 1 &&
+               value.compare(value.size() - (pattern.size() - 1), pattern.size() - 1, pattern.substr(1)) == 0;
+    return pattern == value;
+}
+
+bool anyPattern(const Json& list, const std::string& value) {
+    for (const auto& p : list)
+        if (p.is_string() && patternMatches(p.get<std::string>(), value)) return true;
+    return false;
+}
+
+struct Client {
+    std::string ns, serviceAccount;
+    bool meshed = false;
+};
+
+struct Response {
+    int code = 0;  // 0: curl's 000, no HTTP answer (refused, reset, unresolvable)
+    std::string body;
+};
+
+class MeshSimulator {
+public:
+    void observe(const std::string& type, const Json& o) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string key = str(o, "apiVersion") + "|" + str(o, "kind") + "|" + str(o["metadata"], "namespace") + "|" +
+                          str(o["metadata"], "name");
+        if (type == "DELETED")
+            objects_.erase(key);
+        else
+            objects_[key] = o;
+    }
+
+    // What the probe Job's pod prints: the simulated output of its curl loop.
+    std::string probeOutput(const Json& job) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const Json& tmpl = job["spec"]["template"];
+        Client client;
+        client.ns = str(job["metadata"], "namespace");
+        client.serviceAccount = tmpl["spec"].value("serviceAccountName", "default");
+        client.meshed = injects(client.ns, labelsOf(tmpl));
+        const std::string script = tmpl["spec"]["containers"][0]["command"].back().get<std::string>();
+        std::smatch m;
+        int count = std::regex_search(script, m, std::regex("seq ([0-9]+)")) ? std::stoi(m[1].str()) : 1;
+        std::vector<std::string> urls;
+        static const std::regex urlRe("http://([a-z0-9.-]+)(:[0-9]+)?(/[^ \"';]*)?");
+        for (auto it = std::sregex_iterator(script.begin(), script.end(), urlRe); it != std::sregex_iterator(); ++it)
+            if ((*it)[1].str() != "127.0.0.1") urls.push_back((*it)[0].str());
+        if (urls.empty()) return "";
+        std::string out;
+        bool withBody = script.find("-o /tmp/body") != std::string::npos;
+        std::vector<int> smooth;  // weighted round-robin state, one run per probe
+        bool traffic = false;
+        for (int i = 0; i < count; ++i) {
+            Response r = request(client, urls[0], smooth, i);
+            traffic = traffic || r.code == 200;
+            if (script.find("/api/services") != std::string::npos) continue;  // the trace probe prints no codes
+            char code[8];
+            std::snprintf(code, sizeof code, "%03d", r.code);
+            out += "code=" + std::string(code);
+            if (withBody) out += " " + r.body;
+            out += "\n";
+        }
+        if (script.find("/api/services") != std::string::npos) {
+            for (size_t u = 1; u < urls.size(); ++u) {
+                Response q = jaegerQuery(urls[u], traffic);
+                std::string shown;  // tr -d '[]{}' | tr ',' '\n'
+                for (char c : q.body) {
+                    if (c == '[' || c == ']' || c == '{' || c == '}') continue;
+                    shown += c == ',' ? '\n' : c;
+                }
+                out += shown + "\n";
+            }
+        }
+        return out;
+    }
+
+private:
+    std::vector<Json> all(const std::string& apiVersion, const std::string& kind, const std::string& ns = "*") const {
+        std::vector<Json> found;
+        for (const auto& [key, o] : objects_)
+            if (str(o, "apiVersion") == apiVersion && str(o, "kind") == kind &&
+                (ns == "*" || str(o["metadata"], "namespace") == ns))
+                found.push_back(o);
+        return found;
+    }
+
+    const Json* one(const std::string& apiVersion, const std::string& kind, const std::string& ns,
+                    const std::string& name) const {
+        auto it = objects_.find(apiVersion + "|" + kind + "|" + ns + "|" + name);
+        return it == objects_.end() ? nullptr : &it->second;
+    }
+
+    // istiod must be running for the injection webhook to add the proxy.
+    bool istiodAvailable() const {
+        for (const auto& d : all("apps/v1", "Deployment", "istio-system"))
+            if (str(d["metadata"], "name").rfind("istiod", 0) == 0 && d.contains("status") &&
+                d["status"].value("availableReplicas", 0) >= 1)
+                return true;
+        return false;
+    }
+
+    bool injects(const std::string& ns, const Json& podLabels) const {
+        const Json* namespaceObject = one("v1", "Namespace", "", ns);
+        if (!namespaceObject || !istiodAvailable()) return false;
+        Json labels = labelsOf(*namespaceObject);
+        bool enabled = str(labels, "istio-injection") == "enabled" || labels.contains("istio.io/rev");
+        return enabled && str(podLabels, "sidecar.istio.io/inject") != "false";
+    }
+
+    // "ranker", "ranker.inference", "ranker.inference.svc.cluster.local" → (namespace, name), from a client in ns.
+    static std::pair<std::string, std::string> resolveHost(const std::string& host, const std::string& ns) {
+        auto dot = host.find('.');
+        if (dot == std::string::npos) return {ns, host};
+        auto second = host.find('.', dot + 1);
+        return {host.substr(dot + 1, second == std::string::npos ? std::string::npos : second - dot - 1),
+                host.substr(0, dot)};
+    }
+
+    std::vector<Json> readyPods(const std::string& ns, const Json& selector) const {
+        std::vector<Json> pods;
+        for (const auto& p : all("v1", "Pod", ns))
+            if (podReady(p) && selects(selector, labelsOf(p))) pods.push_back(p);
+        return pods;
+    }
+
+    std::vector<Json> servicePods(const std::string& ns, const std::string& name) const {
+        const Json* service = one("v1", "Service", ns, name);
+        if (!service) return {};
+        return readyPods(ns, (*service)["spec"].value("selector", Json::object()));
+    }
+
+    struct Destination {
+        double weight = 0;
+        std::vector<Json> pods;
+    };
+
+    // The client proxy's routing for a Service: a VirtualService's default route over DestinationRule subsets,
+    // else a GAMMA HTTPRoute's weighted backends; nullopt when neither applies (plain load balancing).
+    std::optional<std::vector<Destination>> route(const std::string& svcNs, const std::string& svcName,
+                                                  const std::string& clientNs) const {
+        auto sameService = [&](const std::string& host, const std::string& ownerNs) {
+            auto [ns, name] = resolveHost(host, ownerNs);
+            return ns == svcNs && name == svcName;
+        };
+        for (const auto& vs : all("networking.istio.io/v1", "VirtualService")) {
+            const std::string vsNs = str(vs["metadata"], "namespace");
+            if (vsNs != svcNs && vsNs != clientNs) continue;
+            bool mine = false;
+            for (const auto& h : vs["spec"].value("hosts", Json::array())) mine = mine || sameService(h, vsNs);
+            if (!mine) continue;
+            for (const auto& http : vs["spec"].value("http", Json::array())) {
+                if (http.contains("match")) continue;
+                std::vector<Destination> out;
+                const Json routes = http.value("route", Json::array());
+                for (const auto& r : routes) {
+                    Destination d;
+                    d.weight = r.contains("weight") ? r["weight"].get<double>() : (routes.size() == 1 ? 100 : 0);
+                    auto [ns, name] = resolveHost(str(r["destination"], "host"), vsNs);
+                    d.pods = servicePods(ns, name);
+                    std::string subset = str(r["destination"], "subset");
+                    if (!subset.empty()) d.pods = subsetPods(d.pods, ns, name, subset, vsNs);
+                    out.push_back(d);
+                }
+                return out;
+            }
+        }
+        for (const auto& hr : all("gateway.networking.k8s.io/v1", "HTTPRoute", svcNs)) {
+            bool mine = false;
+            for (const auto& p : hr["spec"].value("parentRefs", Json::array())) {
+                std::string group = p.value("group", "");
+                mine = mine || (str(p, "kind") == "Service" && (group.empty() || group == "core") && str(p, "name") == svcName);
+            }
+            if (!mine || hr["spec"].value("rules", Json::array()).empty()) continue;
+            std::vector<Destination> out;
+            for (const auto& b : hr["spec"]["rules"][0].value("backendRefs", Json::array()))
+                out.push_back({b.value("weight", 1.0), servicePods(svcNs, str(b, "name"))});
+            return out;
+        }
+        return std::nullopt;
+    }
+
+    std::vector<Json> subsetPods(const std::vector<Json>& pods, const std::string& ns, const std::string& name,
+                                 const std::string& subset, const std::string& routeNs) const {
+        for (const auto& dr : all("networking.istio.io/v1", "DestinationRule")) {
+            const std::string drNs = str(dr["metadata"], "namespace");
+            if (drNs != ns && drNs != routeNs) continue;
+            auto [hostNs, hostName] = resolveHost(str(dr["spec"], "host"), drNs);
+            if (hostNs != ns || hostName != name) continue;
+            for (const auto& s : dr["spec"].value("subsets", Json::array())) {
+                if (str(s, "name") != subset) continue;
+                std::vector<Json> picked;
+                for (const auto& p : pods)
+                    if (selects(s.value("labels", Json::object()), labelsOf(p))) picked.push_back(p);
+                return picked;
+            }
+        }
+        return {};  // an undefined subset has no endpoints: Envoy answers 503
+    }
+
+    // Smooth weighted round robin: deterministic, and exact over whole cycles of the weights.
+    static size_t pick(const std::vector<Destination>& dests, std::vector<int>& current) {
+        if (current.size() != dests.size()) current.assign(dests.size(), 0);
+        int total = 0;
+        size_t best = 0;
+        for (size_t j = 0; j < dests.size(); ++j) {
+            int w = static_cast<int>(dests[j].weight);
+            current[j] += w;
+            total += w;
+            if (current[j] > current[best]) best = j;
+        }
+        current[best] -= total;
+        return best;
+    }
+
+    Response request(const Client& client, const std::string& url, std::vector<int>& smooth, int i) const {
+        static const std::regex parts("http://([a-z0-9.-]+)(:[0-9]+)?(/[^ ]*)?");
+        std::smatch m;
+        if (!std::regex_match(url, m, parts)) return {};
+        auto [svcNs, svcName] = resolveHost(m[1].str(), client.ns);
+        const std::string path = m[3].str().empty() ? "/" : m[3].str();
+        if (!one("v1", "Service", svcNs, svcName)) return {};  // no DNS name: curl prints 000
+        std::vector<Json> pods = servicePods(svcNs, svcName);
+        if (client.meshed) {
+            if (auto dests = route(svcNs, svcName, client.ns)) {
+                int total = 0;
+                for (const auto& d : *dests) total += static_cast<int>(d.weight);
+                if (total <= 0) return {503, "no healthy upstream"};
+                pods = (*dests)[pick(*dests, smooth)].pods;
+            }
+        }
+        if (pods.empty()) return client.meshed ? Response{503, "no healthy upstream"} : Response{};
+        return serve(client, pods[static_cast<size_t>(i) % pods.size()], path, smooth, i);
+    }
+
+    std::string peerAuthenticationMode(const Json& pod) const {
+        const std::string ns = str(pod["metadata"], "namespace");
+        auto modeOf = [](const Json& pa) {
+            std::string mode = pa["spec"].contains("mtls") ? str(pa["spec"]["mtls"], "mode") : "";
+            return mode == "UNSET" ? std::string() : mode;
+        };
+        for (const auto& pa : all("security.istio.io/v1", "PeerAuthentication", ns))
+            if (pa["spec"].contains("selector") &&
+                selects(pa["spec"]["selector"].value("matchLabels", Json::object()), labelsOf(pod)) && !modeOf(pa).empty())
+                return modeOf(pa);
+        for (const std::string& scope : {ns, std::string("istio-system")})
+            for (const auto& pa : all("security.istio.io/v1", "PeerAuthentication", scope))
+                if (!pa["spec"].contains("selector") && !modeOf(pa).empty()) return modeOf(pa);
+        return "PERMISSIVE";
+    }
+
+    static bool ruleMatches(const Json& rule, const std::string& principal, const std::string& sourceNs,
+                            const std::string& path) {
+        if (rule.contains("from")) {
+            bool any = false;
+            for (const auto& f : rule["from"]) {
+                const Json& s = f.value("source", Json::object());
+                bool ok = true;
+                if (s.contains("principals")) ok = ok && !principal.empty() && anyPattern(s["principals"], principal);
+                if (s.contains("namespaces")) ok = ok && !principal.empty() && anyPattern(s["namespaces"], sourceNs);
+                any = any || ok;
+            }
+            if (!any) return false;
+        }
+        if (rule.contains("to")) {
+            bool any = false;
+            for (const auto& t : rule["to"]) {
+                const Json& op = t.value("operation", Json::object());
+                bool ok = true;
+                if (op.contains("methods")) ok = ok && anyPattern(op["methods"], "GET");
+                if (op.contains("paths")) ok = ok && anyPattern(op["paths"], path.substr(0, path.find('?')));
+                any = any || ok;
+            }
+            if (!any) return false;
+        }
+        return true;
+    }
+
+    bool authorized(const Json& pod, const std::string& principal, const std::string& sourceNs,
+                    const std::string& path) const {
+        const std::string ns = str(pod["metadata"], "namespace");
+        std::vector<Json> policies;
+        for (const auto& ap : all("security.istio.io/v1", "AuthorizationPolicy", ns))
+            if (!ap["spec"].contains("selector") ||
+                selects(ap["spec"]["selector"].value("matchLabels", Json::object()), labelsOf(pod)))
+                policies.push_back(ap);
+        for (const auto& ap : all("security.istio.io/v1", "AuthorizationPolicy", "istio-system"))
+            if (!ap["spec"].contains("selector")) policies.push_back(ap);
+        bool anyAllow = false, allowed = false;
+        for (const auto& ap : policies) {
+            std::string action = ap["spec"].value("action", "ALLOW");
+            bool matched = false;
+            for (const auto& rule : ap["spec"].value("rules", Json::array()))
+                matched = matched || ruleMatches(rule, principal, sourceNs, path);
+            if (action == "DENY" && matched) return false;
+            if (action == "ALLOW") {
+                anyAllow = true;
+                allowed = allowed || matched;
+            }
+        }
+        return !anyAllow || allowed;
+    }
+
+    Response serve(const Client& client, const Json& pod, const std::string& path, std::vector<int>& smooth,
+                   int i) const {
+        if (hasIstioProxy(pod)) {
+            if (!client.meshed && peerAuthenticationMode(pod) == "STRICT") return {};  // plaintext: reset
+            // Principals exist only over mTLS, which a meshed client uses towards a meshed server.
+            std::string principal =
+                client.meshed ? "cluster.local/ns/" + client.ns + "/sa/" + client.serviceAccount : std::string();
+            if (!authorized(pod, principal, client.ns, path)) return {403, "RBAC: access denied"};
+        }
+        const Json labels = labelsOf(pod);
+        if (path.rfind("/healthz", 0) == 0) return {200, "ok"};
+        if (str(labels, "app") == "ranker" && path.rfind("/predict", 0) == 0)
+            return {200, "{\"model\": \"ranker\", \"version\": \"" + str(labels, "version") + "\", \"score\": 0.5}"};
+        if (str(labels, "app") == "frontend" && path.rfind("/predict", 0) == 0) {
+            Client frontend{str(pod["metadata"], "namespace"), pod["spec"].value("serviceAccountName", "default"),
+                            hasIstioProxy(pod)};
+            std::vector<int> own;
+            Response upstream = request(frontend, "http://ranker:8080/predict", own, i);
+            (void)smooth;
+            return upstream.code == 0 ? Response{502, "upstream failed"} : upstream;
+        }
+        return {404, "not found"};
+    }
+
+    // Jaeger's /api/services through the Istio addon's `tracing` Service: the app's services appear when the
+    // proxies report spans there (a Telemetry selecting a zipkin/opentelemetry provider of the mesh config,
+    // sampling above 0) and the probe's traffic went through.
+    Response jaegerQuery(const std::string& url, bool traffic) const {
+        static const std::regex parts("http://([a-z0-9.-]+)(:[0-9]+)?(/[^ ]*)?");
+        std::smatch m;
+        if (!std::regex_match(url, m, parts)) return {};
+        auto [ns, name] = resolveHost(m[1].str(), "default");
+        if (servicePods(ns, name).empty()) return {};
+        std::vector<std::string> services{"jaeger-all-in-one"};
+        if (traffic && tracingProviderActive()) {
+            for (const auto& p : all("v1", "Pod", "inference"))
+                if (hasIstioProxy(p) && podReady(p)) {
+                    std::string s = str(labelsOf(p), "app") + ".inference";
+                    if (std::find(services.begin(), services.end(), s) == services.end()) services.push_back(s);
+                }
+        }
+        Json body{{"data", services}, {"total", services.size()}, {"limit", 0}, {"offset", 0}, {"errors", nullptr}};
+        return {200, body.dump()};
+    }
+
+    bool tracingProviderActive() const {
+        std::set<std::string> providers;
+        if (const Json* cm = one("v1", "ConfigMap", "istio-system", "istio"); cm && (*cm)["data"].contains("mesh")) {
+            auto docs = parseYamlDocuments((*cm)["data"]["mesh"].get<std::string>(), "mesh");
+            if (docs && !docs->empty() && docs->front().value.contains("extensionProviders"))
+                for (const auto& p : docs->front().value["extensionProviders"])
+                    if (p.contains("zipkin") || p.contains("opentelemetry")) providers.insert(str(p, "name"));
+        }
+        for (const std::string& ns : {std::string("istio-system"), std::string("inference")})
+            for (const auto& t : all("telemetry.istio.io/v1", "Telemetry", ns))
+                for (const auto& tr : t["spec"].value("tracing", Json::array())) {
+                    if (tr.value("randomSamplingPercentage", 0.0) <= 0) continue;
+                    for (const auto& p : tr.value("providers", Json::array()))
+                        if (providers.count(str(p, "name"))) return true;
+                }
+        return false;
+    }
+
+    mutable std::mutex mutex_;
+    std::map<std::string, Json> objects_;
+};
+
+// The CRDs istioctl and the Gateway API bundle install, reduced to what the double needs.
+void installMeshCrds(ApiDouble& server) {
+    struct Kind {
+        const char *group, *kind, *plural;
+    };
+    const Kind kinds[] = {{"networking.istio.io", "VirtualService", "virtualservices"},
+                          {"networking.istio.io", "DestinationRule", "destinationrules"},
+                          {"security.istio.io", "PeerAuthentication", "peerauthentications"},
+                          {"security.istio.io", "AuthorizationPolicy", "authorizationpolicies"},
+                          {"telemetry.istio.io", "Telemetry", "telemetries"},
+                          {"gateway.networking.k8s.io", "HTTPRoute", "httproutes"}};
+    for (const auto& k : kinds) {
+        std::string singular = k.kind;
+        std::transform(singular.begin(), singular.end(), singular.begin(), ::tolower);
+        server.create(Json{{"apiVersion", "apiextensions.k8s.io/v1"},
+                           {"kind", "CustomResourceDefinition"},
+                           {"metadata", {{"name", std::string(k.plural) + "." + k.group}}},
+                           {"spec",
+                            {{"group", k.group},
+                             {"scope", "Namespaced"},
+                             {"names", {{"plural", k.plural}, {"singular", singular}, {"kind", k.kind}}},
+                             {"versions", Json::array({Json{{"name", "v1"},
+                                                            {"served", true},
+                                                            {"storage", true},
+                                                            {"schema", {{"openAPIV3Schema", {{"type", "object"}}}}}}})}}}});
+    }
+}
+
+// The kubelet and Job controller for probe Jobs: a pod from the template that ran the probe and exited, its
+// log from the simulated mesh, then the Job Complete.
+void playProbeJobs(ApiDouble& server, std::shared_ptr<MeshSimulator> mesh) {
+    server.addController([mesh](ApiDouble& d, const std::string& type, const Json& object) {
+        mesh->observe(type, object);
+        if (type != "ADDED" || str(object, "kind") != "Job") return;
+        Json job = object;
+        d.schedule(20ms, [job, mesh](ApiDouble& dd) {
+            const std::string ns = job["metadata"]["namespace"], name = job["metadata"]["name"];
+            Json pod{{"apiVersion", "v1"},
+                     {"kind", "Pod"},
+                     {"metadata",
+                      {{"name", name + "-p0"},
+                       {"namespace", ns},
+                       {"labels", job["spec"]["template"]["metadata"]["labels"]},
+                       {"ownerReferences", Json::array({Json{{"apiVersion", "batch/v1"},
+                                                             {"kind", "Job"},
+                                                             {"name", name},
+                                                             {"uid", job["metadata"]["uid"]},
+                                                             {"controller", true}}})}}},
+                     {"spec", job["spec"]["template"]["spec"]},
+                     {"status", {{"phase", "Succeeded"}}}};
+            std::string output = mesh->probeOutput(job);
+            dd.create(pod);
+            dd.setPodLog(ns, name + "-p0", "probe", output);
+            auto current = dd.get("batch/v1", "Job", ns, name);
+            if (!current) return;
+            (*current)["status"] = Json{{"succeeded", 1},
+                                        {"conditions", Json::array({Json{{"type", "Complete"}, {"status", "True"}}})}};
+            dd.update(*current);
+        });
+    });
+}
+
+// ---- expectations --------------------------------------------------------------------------------------------
+
+struct Expectation {
+    double score = 0;
+    std::map<std::string, std::string> notPassed;  // check id → outcome; every other check passes
+    std::string firstHint;
+};
+
+Expectation expectationFrom(const Json& mode) {
+    Expectation e;
+    e.score = mode.at("score").get<double>();
+    for (const auto& [id, outcome] : mode.at("notPassed").items()) e.notPassed[id] = outcome.get<std::string>();
+    e.firstHint = mode.value("firstHint", "");
+    return e;
+}
+
+// The nudge a student reads first: the first visible check, in rubric order, that failed or errored.
+std::string firstHint(const Rubric& rubric, const GradeRun& run) {
+    for (const auto& c : run.checks) {
+        const Check* check = rubric.find(c.id);
+        if (check && check->visibility == Visibility::Visible &&
+            (c.outcome == Outcome::Fail || c.outcome == Outcome::Error))
+            return check->hints.nudge;
+    }
+    return "";
+}
+
+void demand(const std::string& label, const Rubric& rubric, const GradeRun& run, const Expectation& want) {
+    INFO(label);
+    for (const auto& c : run.checks) {
+        auto it = want.notPassed.find(c.id);
+        std::string expected = it == want.notPassed.end() ? "pass" : it->second;
+        std::string why;
+        for (const auto& m : c.messages) why += m + " | ";
+        for (const auto& s : c.steps)
+            for (const auto& mm : s.mismatches) why += mm.path + ": " + mm.expected + " vs " + mm.observed + " | ";
+        INFO(c.id << ": " << why);
+        CHECK(outcomeName(c.outcome) == expected);
+    }
+    CHECK(run.earned() == Approx(want.score));
+    CHECK(firstHint(rubric, run) == want.firstHint);
+}
+
+Rubric labRubric() {
+    auto rubric = loadRubric(kLabDir + "/rubric.yaml");
+    INFO((rubric ? std::string() : rubric.error().message));
+    REQUIRE(rubric);
+    return *rubric;
+}
+
+// Short retry windows so that the failing checks of the mistakes do not wait out the lab's minute; probes keep
+// enough time for the scripted Job controller.
+Rubric quickRubric() {
+    Rubric rubric = labRubric();
+    for (auto& check : rubric.checks) {
+        check.timeout.reset();
+        for (auto& step : check.steps)
+            step.timeout = step.kind == StepKind::Probe || step.kind == StepKind::Apply ? Duration(10s) : Duration(300ms);
+    }
+    return rubric;
+}
+
+GradeRun gradeLive(const std::string& example, const Rubric& rubric, ApiDouble*& serverOut,
+                   std::unique_ptr<ApiDouble>& holder) {
+    holder = ApiDouble::start();
+    serverOut = holder.get();
+    auto mesh = std::make_shared<MeshSimulator>();
+    playProbeJobs(*holder, mesh);
+    Json cluster = readYaml(kLabDir + "/examples/" + example + "/cluster.yaml");
+    bool meshInstalled = false;
+    for (const auto& item : cluster["items"]) meshInstalled = meshInstalled || str(item["metadata"], "name") == "istiod";
+    if (meshInstalled) installMeshCrds(*holder);
+    for (const auto& item : cluster["items"]) {
+        // A custom resource can be created once its CRD is Established (at once, on the double's scheduler).
+        for (int attempt = 0;; ++attempt) {
+            try {
+                holder->create(item);
+                break;
+            } catch (const std::exception&) {
+                if (attempt >= 100) throw;
+                std::this_thread::sleep_for(20ms);
+            }
+        }
+    }
+    auto client = clientFor(*holder);
+    auto source = liveSource(*client, "double");
+    RunOptions options;
+    options.cleanupTimeout = 5s;
+    return runChecks(rubric, {{"", source.get()}}, options);
+}
+
+}  // namespace
+
+TEST_CASE("lab 3 rubric validates with 100 points and a hidden check") {
+    Rubric rubric = labRubric();
+    CHECK(rubric.lab == "lab-03");
+    CHECK(rubric.totalPoints() == Approx(100));
+    CHECK(rubric.totalPoints(false) < 100);
+    for (const auto& check : rubric.checks) {
+        INFO(check.id);
+        CHECK_FALSE(check.hints.nudge.empty());
+        CHECK_FALSE(check.hints.solution.empty());
+    }
+}
+
+TEST_CASE("lab 3 examples graded from snapshots give the expected results") {
+    Rubric rubric = labRubric();
+    auto names = exampleNames();
+    REQUIRE(names.size() >= 7);
+    for (const auto& name : names) {
+        Json expected = readYaml(kLabDir + "/examples/" + name + "/expected.yaml");
+        auto snapshot = openSnapshot(kLabDir + "/examples/" + name + "/cluster.yaml");
+        INFO((snapshot ? std::string() : snapshot.error().message));
+        REQUIRE(snapshot);
+        GradeRun run = runChecks(rubric, {{"", snapshot->get()}}, RunOptions{});
+        demand(name + " (snapshot)", rubric, run, expectationFrom(expected["snapshot"]));
+    }
+}
+
+TEST_CASE("lab 3 examples graded live against a simulated mesh give the expected results") {
+    Rubric rubric = quickRubric();
+    for (const auto& name : exampleNames()) {
+        Json expected = readYaml(kLabDir + "/examples/" + name + "/expected.yaml");
+        std::unique_ptr<ApiDouble> holder;
+        ApiDouble* server = nullptr;
+        GradeRun live = gradeLive(name, rubric, server, holder);
+        demand(name + " (live)", rubric, live, expectationFrom(expected["live"]));
+        CHECK(live.leftovers.empty());
+        // What a snapshot can grade, it grades as live does.
+        auto snapshot = openSnapshot(kLabDir + "/examples/" + name + "/cluster.yaml");
+        REQUIRE(snapshot);
+        GradeRun fromSnapshot = runChecks(rubric, {{"", snapshot->get()}}, RunOptions{});
+        for (size_t i = 0; i < live.checks.size(); ++i) {
+            if (fromSnapshot.checks[i].outcome == Outcome::Skipped) continue;
+            INFO(name << " " << live.checks[i].id);
+            CHECK(live.checks[i].outcome == fromSnapshot.checks[i].outcome);
+        }
+    }
+}
