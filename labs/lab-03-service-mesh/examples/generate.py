@@ -135,3 +135,40 @@ m.append({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
           "metadata": {"name": "allow-debugging", "namespace": "inference"},
           "spec": {"action": "ALLOW", "rules": [{}]}})
 write("authz-extra-allow-all", m, H % "Mistake: the right policy is there, but a leftover allow-all policy in the namespace lets every caller in.")
+
+# The Linkerd reference (graded with tracks/gateway-api.yaml and tracks/linkerd.yaml): solution/linkerd applied.
+def linkerd_pod(ns, name, labels, sa, app):
+    proxy = {"name": "linkerd-proxy", "image": "cr.l5d.io/linkerd/proxy:edge-25.10.1", "restartPolicy": "Always",
+             "env": [{"name": "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY", "value": "all-authenticated"},
+                     {"name": "LINKERD2_PROXY_TRACE_COLLECTOR_SVC_ADDR", "value": "collector.linkerd-jaeger:55678"}],
+             "ports": [{"name": "linkerd-proxy", "containerPort": 4143}, {"name": "linkerd-admin", "containerPort": 4191}]}
+    p = pod(ns, name, labels, sa, app, meshed=False)
+    p["metadata"]["annotations"] = {"linkerd.io/inject": "enabled", "linkerd.io/proxy-version": "edge-25.10.1",
+                                    "config.beta.linkerd.io/proxy-enable-native-sidecar": "true"}
+    p["metadata"]["labels"]["linkerd.io/control-plane-ns"] = "linkerd"
+    p["spec"]["initContainers"] = [{"name": "linkerd-init", "image": "cr.l5d.io/linkerd/proxy-init:v2.4.1"}, proxy]
+    return p
+lk = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "linkerd"}},
+      {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "linkerd-jaeger", "annotations": {"linkerd.io/inject": "enabled"}}}]
+ns = yaml.safe_load(open(os.path.join(HERE, "..", "solution", "linkerd", "namespace.yaml")))
+ns["metadata"]["labels"] = {"kubernetes.io/metadata.name": "inference"}
+lk.append(ns)
+for name, container, image in [("linkerd-destination", "destination", "cr.l5d.io/linkerd/controller:edge-25.10.1"),
+                               ("linkerd-identity", "identity", "cr.l5d.io/linkerd/controller:edge-25.10.1"),
+                               ("linkerd-proxy-injector", "proxy-injector", "cr.l5d.io/linkerd/controller:edge-25.10.1")]:
+    lk.append(dep("linkerd", name, {"linkerd.io/control-plane-component": name.replace("linkerd-", "")},
+                  [{"name": container, "image": image}]))
+for name, image in [("collector", "otel/opentelemetry-collector:0.119.0"), ("jaeger", "jaegertracing/all-in-one:1.67.0"),
+                    ("jaeger-injector", "cr.l5d.io/linkerd/jaeger-webhook:edge-25.10.1")]:
+    lk.append(dep("linkerd-jaeger", name, {"component": name}, [{"name": name, "image": image}]))
+lk.append(svc("linkerd-jaeger", "jaeger", {"component": "jaeger"}, {"component": "jaeger"}, 16686))
+for o in ref:
+    if o["metadata"].get("namespace") == "inference" and o["kind"] in ("Deployment", "Service", "ServiceAccount"):
+        lk.append(copy.deepcopy(o))
+    if o["kind"] == "Pod" and o["metadata"]["namespace"] == "inference":
+        labels = {k: v for k, v in o["metadata"]["labels"].items() if "istio" not in k}
+        lk.append(linkerd_pod("inference", o["metadata"]["name"], labels, o["spec"]["serviceAccountName"], o["spec"]["containers"][0]))
+for f in ["traffic.yaml", "policy.yaml"]:
+    for d in yaml.safe_load_all(open(os.path.join(HERE, "..", "solution", "linkerd", f))):
+        lk.append(d)
+write("reference-linkerd", lk, H % "The Linkerd reference solution (solution/linkerd) on the starter app.")
