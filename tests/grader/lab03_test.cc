@@ -71,15 +71,26 @@ bool selects(const Json& selector, const Json& labels) {
     return true;
 }
 
-bool hasIstioProxy(const Json& pod) {
+// The pod's running proxy container ("istio-proxy" or "linkerd-proxy"), as a container or a native sidecar.
+const Json* proxyOf(const Json& pod, const std::string& name) {
     const Json& spec = pod["spec"];
     if (spec.contains("containers"))
         for (const auto& c : spec["containers"])
-            if (str(c, "name") == "istio-proxy") return true;
+            if (str(c, "name") == name) return &c;
     if (spec.contains("initContainers"))
         for (const auto& c : spec["initContainers"])
-            if (str(c, "name") == "istio-proxy" && str(c, "restartPolicy") == "Always") return true;
-    return false;
+            if (str(c, "name") == name && str(c, "restartPolicy") == "Always") return &c;
+    return nullptr;
+}
+
+bool hasIstioProxy(const Json& pod) { return proxyOf(pod, "istio-proxy") != nullptr; }
+bool hasLinkerdProxy(const Json& pod) { return proxyOf(pod, "linkerd-proxy") != nullptr; }
+bool hasProxy(const Json& pod) { return hasIstioProxy(pod) || hasLinkerdProxy(pod); }
+
+std::string envOf(const Json& container, const std::string& name) {
+    for (const auto& e : container.value("env", Json::array()))
+        if (str(e, "name") == name) return str(e, "value");
+    return "";
 }
 
 bool podReady(const Json& pod) {
@@ -147,6 +158,7 @@ public:
         bool withBody = script.find("-o /tmp/body") != std::string::npos;
         std::vector<int> smooth;  // weighted round-robin state, one run per probe
         traced_.clear();
+        tracedPods_.clear();
         for (int i = 0; i < count; ++i) {
             Response r = request(client, urls[0], smooth, i);
             if (script.find("/api/services") != std::string::npos) continue;  // the trace probe prints no codes
@@ -195,12 +207,21 @@ private:
         return false;
     }
 
+    bool linkerdAvailable() const {
+        const Json* d = one("apps/v1", "Deployment", "linkerd", "linkerd-destination");
+        return d && d->contains("status") && (*d)["status"].value("availableReplicas", 0) >= 1;
+    }
+
+    // Whether a pod created in ns with these labels gets a proxy from an injection webhook.
     bool injects(const std::string& ns, const Json& podLabels) const {
         const Json* namespaceObject = one("v1", "Namespace", "", ns);
-        if (!namespaceObject || !istiodAvailable()) return false;
+        if (!namespaceObject) return false;
         Json labels = labelsOf(*namespaceObject);
-        bool enabled = str(labels, "istio-injection") == "enabled" || labels.contains("istio.io/rev");
-        return enabled && str(podLabels, "sidecar.istio.io/inject") != "false";
+        bool istio = istiodAvailable() && (str(labels, "istio-injection") == "enabled" || labels.contains("istio.io/rev")) &&
+                     str(podLabels, "sidecar.istio.io/inject") != "false";
+        Json annotations = (*namespaceObject)["metadata"].value("annotations", Json::object());
+        bool linkerd = linkerdAvailable() && str(annotations, "linkerd.io/inject") == "enabled";
+        return istio || linkerd;
     }
 
     // "ranker", "ranker.inference", "ranker.inference.svc.cluster.local" → (namespace, name), from a client in ns.
@@ -325,6 +346,7 @@ private:
             }
         }
         if (pods.empty()) return client.meshed ? Response{503, "no healthy upstream"} : Response{};
+        (void)smooth;
         return serve(client, pods[static_cast<size_t>(i) % pods.size()], path, smooth, i);
     }
 
@@ -396,8 +418,53 @@ private:
         return !anyAllow || allowed;
     }
 
+    // Linkerd's inbound policy: a Server selecting the pod admits only what an AuthorizationPolicy for it
+    // authorizes; without one, the proxy's default policy decides. Unauthorized HTTP gets 403.
+    bool linkerdAdmits(const Json& pod, const Client& client) const {
+        const std::string ns = str(pod["metadata"], "namespace");
+        std::vector<std::string> servers;
+        for (const auto& s : all("policy.linkerd.io/v1beta3", "Server", ns))
+            if (selects(s["spec"].value("podSelector", Json::object()).value("matchLabels", Json::object()), labelsOf(pod)))
+                servers.push_back(str(s["metadata"], "name"));
+        if (servers.empty()) {
+            std::string policy = envOf(*proxyOf(pod, "linkerd-proxy"), "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY");
+            if (policy == "deny") return false;
+            if (policy == "all-authenticated" || policy == "cluster-authenticated") return client.meshed;
+            return true;
+        }
+        for (const auto& ap : all("policy.linkerd.io/v1alpha1", "AuthorizationPolicy", ns)) {
+            const Json& target = ap["spec"].value("targetRef", Json::object());
+            if (str(target, "kind") != "Server" ||
+                std::find(servers.begin(), servers.end(), str(target, "name")) == servers.end())
+                continue;
+            bool satisfied = true;
+            for (const auto& ref : ap["spec"].value("requiredAuthenticationRefs", Json::array())) {
+                if (str(ref, "kind") != "MeshTLSAuthentication") continue;  // NetworkAuthentication: any address
+                const Json* authn = one("policy.linkerd.io/v1alpha1", "MeshTLSAuthentication", ns, str(ref, "name"));
+                bool identified = false;
+                if (authn && client.meshed) {
+                    for (const auto& id : (*authn)["spec"].value("identityRefs", Json::array()))
+                        identified = identified || (str(id, "kind") == "ServiceAccount" && str(id, "name") == client.serviceAccount &&
+                                                    id.value("namespace", ns) == client.ns);
+                    identified = identified ||
+                                 anyPattern((*authn)["spec"].value("identities", Json::array()),
+                                            client.serviceAccount + "." + client.ns + ".serviceaccount.identity.linkerd.cluster.local");
+                }
+                satisfied = satisfied && identified;
+            }
+            if (satisfied) return true;
+        }
+        return false;
+    }
+
     Response serve(const Client& client, const Json& pod, const std::string& path, std::vector<int>& smooth,
                    int i) const {
+        if (hasLinkerdProxy(pod)) {
+            // With the linkerd-jaeger injector, proxies report spans for what they handle (pod names as tags).
+            if (!envOf(*proxyOf(pod, "linkerd-proxy"), "LINKERD2_PROXY_TRACE_COLLECTOR_SVC_ADDR").empty())
+                tracedPods_.insert(str(pod["metadata"], "name"));
+            if (!linkerdAdmits(pod, client)) return {403, "forbidden"};
+        }
         if (hasIstioProxy(pod)) {
             if (!client.meshed && peerAuthenticationMode(pod) == "STRICT") return {};  // plaintext: reset
             // The server's proxy reports a span for every request it handles, denied ones included.
@@ -413,7 +480,7 @@ private:
             return {200, "{\"model\": \"ranker\", \"version\": \"" + str(labels, "version") + "\", \"score\": 0.5}"};
         if (str(labels, "app") == "frontend" && path.rfind("/predict", 0) == 0) {
             Client frontend{str(pod["metadata"], "namespace"), pod["spec"].value("serviceAccountName", "default"),
-                            hasIstioProxy(pod)};
+                            hasProxy(pod)};
             std::vector<int> own;
             Response upstream = request(frontend, "http://ranker:8080/predict", own, i);
             (void)smooth;
@@ -431,6 +498,19 @@ private:
         if (!std::regex_match(url, m, parts)) return {};
         auto [ns, name] = resolveHost(m[1].str(), "default");
         if (servicePods(ns, name).empty()) return {};
+        const std::string path = m[3].str();
+        if (ns == "linkerd-jaeger") {
+            if (path.rfind("/api/services", 0) == 0)
+                return {200, Json{{"data", tracedPods_.empty() ? Json::array() : Json::array({"linkerd-proxy"})}}.dump()};
+            Json processes = Json::object();
+            int n = 0;
+            for (const auto& podName : tracedPods_)
+                processes["p" + std::to_string(++n)] = Json{
+                    {"serviceName", "linkerd-proxy"},
+                    {"tags", Json::array({Json{{"key", "k8s.pod.name"}, {"type", "string"}, {"value", podName}}})}};
+            Json traces = tracedPods_.empty() ? Json::array() : Json::array({Json{{"traceID", "1"}, {"processes", processes}}});
+            return {200, Json{{"data", traces}}.dump()};
+        }
         std::vector<std::string> services{"jaeger-all-in-one"};
         if (tracingProviderActive()) services.insert(services.end(), traced_.begin(), traced_.end());
         Json body{{"data", services}, {"total", services.size()}, {"limit", 0}, {"offset", 0}, {"errors", nullptr}};
@@ -457,20 +537,24 @@ private:
 
     mutable std::mutex mutex_;
     std::map<std::string, Json> objects_;
-    mutable std::set<std::string> traced_;  // "app.namespace" of the proxies that handled this probe's requests
+    mutable std::set<std::string> traced_;      // Istio: "app.namespace" of the proxies that handled this probe's requests
+    mutable std::set<std::string> tracedPods_;  // Linkerd: the pods whose proxies reported spans
 };
 
-// The CRDs istioctl and the Gateway API bundle install, reduced to what the double needs.
+// The CRDs istioctl, linkerd install and the Gateway API bundle install, reduced to what the double needs.
 void installMeshCrds(ApiDouble& server) {
     struct Kind {
-        const char *group, *kind, *plural;
+        const char *group, *version, *kind, *plural;
     };
-    const Kind kinds[] = {{"networking.istio.io", "VirtualService", "virtualservices"},
-                          {"networking.istio.io", "DestinationRule", "destinationrules"},
-                          {"security.istio.io", "PeerAuthentication", "peerauthentications"},
-                          {"security.istio.io", "AuthorizationPolicy", "authorizationpolicies"},
-                          {"telemetry.istio.io", "Telemetry", "telemetries"},
-                          {"gateway.networking.k8s.io", "HTTPRoute", "httproutes"}};
+    const Kind kinds[] = {{"networking.istio.io", "v1", "VirtualService", "virtualservices"},
+                          {"networking.istio.io", "v1", "DestinationRule", "destinationrules"},
+                          {"security.istio.io", "v1", "PeerAuthentication", "peerauthentications"},
+                          {"security.istio.io", "v1", "AuthorizationPolicy", "authorizationpolicies"},
+                          {"telemetry.istio.io", "v1", "Telemetry", "telemetries"},
+                          {"gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"},
+                          {"policy.linkerd.io", "v1beta3", "Server", "servers"},
+                          {"policy.linkerd.io", "v1alpha1", "MeshTLSAuthentication", "meshtlsauthentications"},
+                          {"policy.linkerd.io", "v1alpha1", "AuthorizationPolicy", "authorizationpolicies"}};
     for (const auto& k : kinds) {
         std::string singular = k.kind;
         std::transform(singular.begin(), singular.end(), singular.begin(), ::tolower);
@@ -481,7 +565,7 @@ void installMeshCrds(ApiDouble& server) {
                             {{"group", k.group},
                              {"scope", "Namespaced"},
                              {"names", {{"plural", k.plural}, {"singular", singular}, {"kind", k.kind}}},
-                             {"versions", Json::array({Json{{"name", "v1"},
+                             {"versions", Json::array({Json{{"name", k.version},
                                                             {"served", true},
                                                             {"storage", true},
                                                             {"schema", {{"openAPIV3Schema", {{"type", "object"}}}}}}})}}}});
@@ -602,7 +686,10 @@ GradeRun gradeLive(const std::string& example, const Rubric& rubric, ApiDouble*&
     playProbeJobs(*holder, mesh);
     Json cluster = readYaml(kLabDir + "/examples/" + example + "/cluster.yaml");
     bool meshInstalled = false;
-    for (const auto& item : cluster["items"]) meshInstalled = meshInstalled || str(item["metadata"], "name") == "istiod";
+    for (const auto& item : cluster["items"]) {
+        std::string name = str(item["metadata"], "name");
+        meshInstalled = meshInstalled || name == "istiod" || name == "linkerd-destination";
+    }
     if (meshInstalled) installMeshCrds(*holder);
     for (const auto& item : cluster["items"]) {
         if (holder->get(str(item, "apiVersion"), str(item, "kind"), str(item["metadata"], "namespace"),

@@ -162,6 +162,8 @@ for name, image in [("collector", "otel/opentelemetry-collector:0.119.0"), ("jae
                     ("jaeger-injector", "cr.l5d.io/linkerd/jaeger-webhook:edge-25.10.1")]:
     lk.append(dep("linkerd-jaeger", name, {"component": name}, [{"name": name, "image": image}]))
 lk.append(svc("linkerd-jaeger", "jaeger", {"component": "jaeger"}, {"component": "jaeger"}, 16686))
+lk.append(pod("linkerd-jaeger", "jaeger-6f9d8c7b5-t4v8q", {"component": "jaeger"}, "jaeger",
+              {"name": "jaeger", "image": "jaegertracing/all-in-one:1.67.0"}, meshed=False))
 for o in ref:
     if o["metadata"].get("namespace") == "inference" and o["kind"] in ("Deployment", "Service", "ServiceAccount"):
         lk.append(copy.deepcopy(o))
@@ -172,3 +174,19 @@ for f in ["traffic.yaml", "policy.yaml"]:
     for d in yaml.safe_load_all(open(os.path.join(HERE, "..", "solution", "linkerd", f))):
         lk.append(d)
 write("reference-linkerd", lk, H % "The Linkerd reference solution (solution/linkerd) on the starter app.")
+
+# Linkerd mistake: the namespace keeps Linkerd's default inbound policy, so unmeshed clients are still admitted.
+m = copy.deepcopy(lk)
+find(m, "Namespace", "inference")["metadata"]["annotations"].pop("config.linkerd.io/default-inbound-policy")
+for o in m:
+    if o["kind"] == "Pod" and o["metadata"]["namespace"] == "inference":
+        for e in o["spec"]["initContainers"][1]["env"]:
+            if e["name"] == "LINKERD2_PROXY_INBOUND_DEFAULT_POLICY":
+                e["value"] = "all-unauthenticated"
+write("linkerd-unauthenticated-default", m,
+      H % "Linkerd mistake: no authenticated default inbound policy, so plaintext clients outside the mesh get in.")
+# Linkerd mistake: the MeshTLSAuthentication names ranker's ServiceAccount instead of frontend's.
+m = copy.deepcopy(lk)
+find(m, "MeshTLSAuthentication", "frontend-identity")["spec"]["identityRefs"][0]["name"] = "ranker"
+write("linkerd-authz-wrong-identity", m,
+      H % "Linkerd mistake: the MeshTLSAuthentication names ServiceAccount ranker, so frontend is not authorized.")
