@@ -6,6 +6,7 @@
 
 #include "grader/check_runner.h"
 #include "grader/rubric_loader.h"
+#include "grader/snapshot_source.h"
 #include "tests/grader/double_fixture.h"
 
 using namespace kc;
@@ -385,4 +386,29 @@ TEST_CASE("an absent step passes once a controller removes the object") {
                              *client);
     CHECK(run.checks[0].outcome == Outcome::Pass);
     CHECK(run.checks[0].steps[0].duration < 5s);
+}
+
+TEST_CASE("a check that needs a later check is graded after it and reported in rubric order") {
+    // An overlay appends its checks, and an existing check may then need one of them.
+    Rubric rubric = rubricFrom(
+        "lab: t\ntitle: t\ndefaults: {namespace: ml}\nchecks:\n"
+        "  - {id: probe-like, title: a, points: 3, needs: [config], steps: [{assert: {apiVersion: v1, kind: ConfigMap, name: a}}]}\n"
+        "  - {id: config, title: b, points: 2, steps: [{assert: {apiVersion: v1, kind: ConfigMap, name: b}}]}\n"
+        "  - {id: missing-config, title: c, points: 1, steps: [{assert: {apiVersion: v1, kind: ConfigMap, name: z}}]}\n"
+        "  - {id: first-needs-missing, title: d, points: 1, needs: [missing-config], steps: [{assert: {apiVersion: v1, kind: ConfigMap, name: a}}]}\n");
+    auto snapshot = snapshotFromText(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: ml}}\n"
+        "- {apiVersion: v1, kind: ConfigMap, metadata: {name: b, namespace: ml}}\n",
+        "dump.yaml");
+    REQUIRE(snapshot);
+    GradeRun run = runChecks(rubric, {{"", snapshot->get()}}, RunOptions{});
+    REQUIRE(run.checks.size() == 4);
+    CHECK(run.checks[0].id == "probe-like");
+    CHECK(run.checks[0].outcome == Outcome::Pass);  // not blocked: config was graded first
+    CHECK(run.checks[1].id == "config");
+    CHECK(run.checks[2].outcome == Outcome::Fail);
+    CHECK(run.checks[3].outcome == Outcome::Blocked);
+    CHECK(run.checks[3].blockedBy == "missing-config");
+    CHECK(run.earned() == 5);
 }
