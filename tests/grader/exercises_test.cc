@@ -1,7 +1,8 @@
 // The additional exercises (labs/exercises/*): every rubric validates with 100 points, hidden checks and hints;
 // every example graded from its snapshot gives the outcomes and points its expected.yaml states (written from the
-// rubric before the grader ran); rbac-multi-tenant, networkpolicies and production-readiness are also graded live
-// against the API double (its RBAC evaluator, a scripted reachability controller), where the reference earns 100.
+// rubric before the grader ran); rbac-multi-tenant, networkpolicies, velero-backup-restore and production-readiness
+// are also graded live against the API double (its RBAC evaluator, a scripted reachability controller, Velero's CRDs
+// and the trainer's log), where the reference earns 100.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -53,6 +54,7 @@ struct Example {
     std::string name, dir;
     std::optional<Expectation> snapshot, live;
     std::string firstHint;
+    Json podLogs = Json::array();  // [{namespace, pod, container, text}]: what the pods printed, for live grading
 };
 
 Expectation expectationFrom(const Json& j) {
@@ -73,6 +75,7 @@ std::vector<Example> examplesOf(const std::string& exercise) {
         if (expected.contains("snapshot")) e.snapshot = expectationFrom(expected["snapshot"]);
         if (expected.contains("live")) e.live = expectationFrom(expected["live"]);
         e.firstHint = expected.value("firstHint", "");
+        if (expected.contains("podLogs")) e.podLogs = expected["podLogs"];
         out.push_back(std::move(e));
     }
     std::sort(out.begin(), out.end(), [](const Example& a, const Example& b) { return a.name < b.name; });
@@ -157,6 +160,8 @@ void gradeExamplesLive(const std::string& exercise, const std::function<void(Api
         auto api = ApiDouble::start();
         if (setup) setup(*api);
         arrange(*api, yamlDocuments(example.dir + "/snapshot.yaml"));
+        for (const auto& log : example.podLogs)
+            api->setPodLog(log.at("namespace"), log.at("pod"), log.at("container"), log.at("text"));
         GradeRun run = gradeLive(rubric, *api);
         requireExpected(run, *example.live, exercise + "/" + example.name + " (live)");
         if (example.name == "reference") {
@@ -294,6 +299,33 @@ TEST_CASE("the reachability model follows NetworkPolicy isolation peers and port
     CHECK_FALSE(model.reachable(web, db, 5432, "TCP"));  // a's egress now admits only the block
     model.observe("DELETED", Json{{"kind", "NetworkPolicy"}, {"metadata", {{"name", "egress"}, {"namespace", "a"}}}});
     CHECK(model.reachable(web, db, 5432, "TCP"));
+}
+
+// Velero's custom resources, as the double needs them (no schema: the double does not validate custom resources).
+void installVeleroCrds(ApiDouble& api) {
+    for (const auto& [kind, plural] : std::vector<std::pair<std::string, std::string>>{
+             {"Backup", "backups"}, {"Restore", "restores"}, {"Schedule", "schedules"},
+             {"BackupStorageLocation", "backupstoragelocations"}}) {
+        std::string singular = plural.substr(0, plural.size() - 1);
+        api.create(Json{{"apiVersion", "apiextensions.k8s.io/v1"},
+                        {"kind", "CustomResourceDefinition"},
+                        {"metadata", {{"name", plural + ".velero.io"}}},
+                        {"spec",
+                         {{"group", "velero.io"},
+                          {"scope", "Namespaced"},
+                          {"names", {{"kind", kind}, {"plural", plural}, {"singular", singular}}},
+                          {"versions", Json::array({Json{{"name", "v1"},
+                                                         {"served", true},
+                                                         {"storage", true},
+                                                         {"schema",
+                                                          {{"openAPIV3Schema",
+                                                            {{"type", "object"},
+                                                             {"x-kubernetes-preserve-unknown-fields", true}}}}}}})}}}});
+    }
+}
+
+TEST_CASE("exercise velero-backup-restore examples graded live read the restored trainer's log") {
+    gradeExamplesLive("velero-backup-restore", installVeleroCrds);
 }
 
 TEST_CASE("exercise production-readiness examples graded live give the snapshot's outcomes") {
