@@ -28,7 +28,8 @@ inline bool selectorMatches(const Json& selector, const Json& labels) {
     auto label = [&](const std::string& key) -> const Json* {
         return labels.is_object() && labels.contains(key) ? &labels[key] : nullptr;
     };
-    for (const auto& [key, value] : selector.value("matchLabels", Json::object()).items()) {
+    const Json matchLabels = selector.value("matchLabels", Json::object());  // kept alive for items()
+    for (const auto& [key, value] : matchLabels.items()) {
         const Json* have = label(key);
         if (!have || *have != value) return false;
     }
