@@ -2,11 +2,17 @@
 // SubjectAccessReviews answered over HTTP. Expected decisions follow the Kubernetes RBAC documentation.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <fstream>
+
 #include "clusters/cpprest_transport.h"
+#include "clusters/process_runner.h"
 #include "clusters/kube_client.h"
 #include "clusters/yaml_json.h"
 #include "tests/support/api_double.h"
 #include "tests/support/rbac_evaluator.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kc;
 using namespace kc::testing;
@@ -210,4 +216,64 @@ TEST_CASE("the API double answers SubjectAccessReviews from its stored RBAC obje
     // Reviews are not stored: nothing to list, and a GET is not allowed.
     auto listed = client.list({"authorization.k8s.io/v1", "SubjectAccessReview", "", ""});
     CHECK_FALSE(listed);
+}
+
+// A real client: kubectl applies the Roles and bindings and creates SubjectAccessReviews from manifests (JSON
+// bodies; `kubectl auth can-i` itself sends protobuf, which the double does not decode).
+TEST_CASE("kubectl creates SubjectAccessReviews against the api double and reads its RBAC answers") {
+    const char* kubectl = "/usr/bin/kubectl";
+    if (::access(kubectl, X_OK) != 0) {
+        WARN("SKIPPED: /usr/bin/kubectl is not installed");
+        return;
+    }
+    auto api = ApiDouble::start();
+    kc::testing::TempDir home;
+    std::string kubeconfig = api->writeKubeconfig(home.path() + "/kubeconfig");
+    auto run = [&](std::vector<std::string> args, const std::string& file) {
+        kc::ProcessSpec spec;
+        spec.program = kubectl;
+        spec.args = {"--kubeconfig", kubeconfig, "--validate=false", "-f", file};
+        spec.args.insert(spec.args.begin() + 2, args.begin(), args.end());
+        spec.extraEnv = {{"HOME", home.path()}, {"KUBECONFIG", ""}};
+        spec.timeout = std::chrono::seconds(30);
+        auto result = kc::posixProcessRunner()->run(spec);
+        REQUIRE(result);
+        INFO("stderr: " << result->stderrText);
+        REQUIRE(result->exitCode == 0);
+        return result->stdoutText;
+    };
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::string path = home.path() + "/" + name;
+        std::ofstream(path) << text;
+        return path;
+    };
+    run({"apply"}, write("rbac.yaml", R"(apiVersion: v1
+kind: Namespace
+metadata: {name: vision}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: trainer, namespace: vision}
+rules:
+  - {apiGroups: [batch], resources: [jobs], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: trainers, namespace: vision}
+subjects: [{kind: Group, name: vision-team, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: trainer}
+)"));
+    auto ask = [&](const std::string& ns) {
+        std::string out = run({"create", "-o", "json"},
+                              write("sar-" + ns + ".yaml",
+                                    "apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n"
+                                    "  user: someone\n  groups: [vision-team]\n"
+                                    "  resourceAttributes: {namespace: " + ns + ", verb: create, group: batch, resource: jobs}\n"));
+        return Json::parse(out);
+    };
+    Json yes = ask("vision");
+    CHECK(yes["kind"] == "SubjectAccessReview");
+    CHECK(yes["status"]["allowed"] == true);
+    Json no = ask("nlp");
+    CHECK(no["status"]["allowed"] == false);
 }
