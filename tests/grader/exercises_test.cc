@@ -55,14 +55,14 @@ struct Expectation {
 struct Example {
     std::string name, dir;
     std::optional<Expectation> snapshot, live;
-    std::string firstHint;
+    std::string firstHintCheck, firstHintNudge;  // the first visible check that does not pass, and its nudge
     Json podLogs = Json::array();  // [{namespace, pod, container, text}]: what the pods printed, for live grading
 };
 
 Expectation expectationFrom(const Json& j) {
     Expectation e;
     e.earned = j.at("earned").get<double>();
-    for (const auto& [id, outcome] : j.at("outcomes").items()) e.outcomes[id] = outcome.get<std::string>();
+    for (const auto& [id, outcome] : j.at("checks").items()) e.outcomes[id] = outcome.get<std::string>();
     return e;
 }
 
@@ -76,7 +76,11 @@ std::vector<Example> examplesOf(const std::string& exercise) {
         Json expected = yamlDocuments(e.dir + "/expected.yaml").at(0);
         if (expected.contains("snapshot")) e.snapshot = expectationFrom(expected["snapshot"]);
         if (expected.contains("live")) e.live = expectationFrom(expected["live"]);
-        e.firstHint = expected.value("firstHint", "");
+        CHECK(expected.value("example", "") == e.name);
+        if (expected.contains("snapshot") && expected["snapshot"].contains("firstHint")) {
+            e.firstHintCheck = expected["snapshot"]["firstHint"].value("check", "");
+            e.firstHintNudge = expected["snapshot"]["firstHint"].value("nudge", "");
+        }
         if (expected.contains("podLogs")) e.podLogs = expected["podLogs"];
         out.push_back(std::move(e));
     }
@@ -231,7 +235,7 @@ TEST_CASE("every exercise example graded from its snapshot gives its expected ou
             GradeRun run = gradeSnapshot(rubric, example.dir + "/snapshot.yaml");
             requireExpected(run, *example.snapshot, name + "/" + example.name + " (snapshot)");
             if (example.name == "empty") CHECK(run.earned() == 0);
-            if (example.firstHint.empty()) continue;
+            if (example.firstHintCheck.empty()) continue;
             // The first visible check that did not pass is the one named, and it has a hint to give.
             const CheckResult* first = nullptr;
             for (const auto& c : run.checks)
@@ -240,8 +244,8 @@ TEST_CASE("every exercise example graded from its snapshot gives its expected ou
                     first = &c;
             INFO(name << "/" << example.name);
             REQUIRE(first);
-            CHECK(first->id == example.firstHint);
-            CHECK_FALSE(first->hints.nudge.empty());
+            CHECK(first->id == example.firstHintCheck);
+            CHECK(first->hints.nudge == example.firstHintNudge);
         }
     }
 }
