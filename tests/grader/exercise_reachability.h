@@ -6,10 +6,15 @@
 // ports are not resolved, and a Service's pods are the ones its selector names.
 #pragma once
 
+#include <chrono>
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
+#include <utility>
 
 #include "clusters/json.h"
 #include "tests/support/api_double.h"

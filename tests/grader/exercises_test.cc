@@ -5,8 +5,12 @@
 // and the trainer's log), where the reference earns 100.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
