@@ -21,6 +21,7 @@
 #include "tests/support/https_server.h"
 #include "tests/support/label_selector.h"
 #include "tests/support/object_store.h"
+#include "tests/support/rbac_evaluator.h"
 #include "tests/support/resource_types.h"
 #include "tests/support/server_side_apply.h"
 
@@ -830,6 +831,7 @@ struct ApiDouble::Impl {
     void servePatch(const HttpRequest& request, RecordingExchange& ex, const Target& target, const std::string& user);
     void serveLog(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     void serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target);
+    void serveReview(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     bool applyFault(const FaultRule& rule, RecordingExchange& ex);
     Json table(const ResourceType& t, const std::vector<Json>& objects, const std::string& includeObject,
                const std::string& resourceVersion) const;
@@ -1043,6 +1045,10 @@ void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchang
     Changes changes;
     if (target.subresource == "scale") {
         serveScale(request, ex, target);
+        return;
+    }
+    if (t.createOnly) {
+        serveReview(request, ex, target);
         return;
     }
     if (request.method == "GET") {
@@ -1592,6 +1598,31 @@ Json scaleOf(const Json& object) {
 }  // namespace
 
 // /scale: read and write spec.replicas through a Scale object (kubectl scale sends a merge patch here).
+// A SubjectAccessReview: validated like the real server (422), answered by the RBAC evaluator from the stored
+// Roles and bindings, and not stored.
+void ApiDouble::Impl::serveReview(const HttpRequest& request, RecordingExchange& ex, const Target& target) {
+    const ResourceType& t = *target.type;
+    if (request.method != "POST")
+        throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    Json body = parseBody(request.body, lower(request.header("content-type")));
+    if (!body.is_object()) throw badRequest("the request body must be a JSON object");
+    AccessRequest parsed;
+    std::string problem = parseAccessReview(body, parsed);
+    if (!problem.empty()) throw invalid(t, "", problem);
+    RbacObjects rbac;
+    {
+        std::lock_guard lock(mu);
+        for (const Json* o : store.list("rbac.authorization.k8s.io/roles", "")) rbac.roles.push_back(*o);
+        for (const Json* o : store.list("rbac.authorization.k8s.io/clusterroles", "")) rbac.clusterRoles.push_back(*o);
+        for (const Json* o : store.list("rbac.authorization.k8s.io/rolebindings", "")) rbac.roleBindings.push_back(*o);
+        for (const Json* o : store.list("rbac.authorization.k8s.io/clusterrolebindings", ""))
+            rbac.clusterRoleBindings.push_back(*o);
+    }
+    Json answer = answerAccessReview(present(t, target.version, body), rbac);
+    if (!answer.contains("metadata")) answer["metadata"] = Json{{"creationTimestamp", nullptr}};
+    sendJson(ex, 201, answer);
+}
+
 void ApiDouble::Impl::serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target) {
     const ResourceType& t = *target.type;
     auto q = parseQuery(request.query);

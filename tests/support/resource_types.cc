@@ -63,6 +63,7 @@ const std::vector<Row>& rows() {
         {"node.k8s.io/v1", "RuntimeClass", "runtimeclasses", false, {}, {}, {}},
         {"policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}, {"status"}, {}},
         {"autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"}, {"status"}, {"all"}},
+        {"authorization.k8s.io/v1", "SubjectAccessReview", "subjectaccessreviews", false, {}, {}, {}},
     };
     return table;
 }
@@ -75,6 +76,12 @@ std::string lowerAscii(std::string s) {
 
 const std::vector<std::string> kObjectVerbs = {"create", "delete", "deletecollection", "get", "list", "patch", "update",
                                                "watch"};
+const std::vector<std::string> kCreateOnlyVerbs = {"create"};
+
+// Reviews are answered, never stored: the server offers only `create` for them.
+bool isCreateOnlyKind(const std::string& kind) { return kind == "SubjectAccessReview"; }
+
+const std::vector<std::string>& verbsOf(const ResourceType& t) { return t.createOnly ? kCreateOnlyVerbs : kObjectVerbs; }
 
 std::vector<std::string> subresourceVerbs(const std::string& sub) {
     if (sub == "log") return {"get"};
@@ -125,6 +132,7 @@ std::vector<ResourceType> builtinResourceTypes() {
         t.shortNames = r.shortNames;
         t.subresources = r.subresources;
         t.categories = r.categories;
+        t.createOnly = isCreateOnlyKind(t.kind);
         types.push_back(std::move(t));
     }
     return types;
@@ -162,7 +170,7 @@ Json discoveryResourceList(const std::vector<ResourceType>& types, const std::st
         if (t.group != group || !t.servesVersion(version)) continue;
         any = true;
         Json r{{"name", t.plural},       {"singularName", t.singular}, {"namespaced", t.namespaced},
-               {"kind", t.kind},         {"verbs", kObjectVerbs}};
+               {"kind", t.kind},         {"verbs", verbsOf(t)}};
         if (!t.shortNames.empty()) r["shortNames"] = t.shortNames;
         if (!t.categories.empty()) r["categories"] = t.categories;
         list["resources"].push_back(r);
@@ -201,7 +209,7 @@ Json aggregatedDiscovery(const std::vector<ResourceType>& types, bool core) {
                        {"responseKind", gvk(t, version)},
                        {"scope", t.namespaced ? "Namespaced" : "Cluster"},
                        {"singularResource", t.singular},
-                       {"verbs", kObjectVerbs}};
+                       {"verbs", verbsOf(t)}};
                 if (!t.shortNames.empty()) r["shortNames"] = t.shortNames;
                 if (!t.categories.empty()) r["categories"] = t.categories;
                 if (!t.subresources.empty()) {

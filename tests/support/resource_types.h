@@ -18,6 +18,7 @@ struct ResourceType {
     std::vector<std::string> shortNames, categories;
     std::vector<std::string> subresources;  // "status", "log"
     bool custom = false;                    // defined by a CRD
+    bool createOnly = false;                // a review kind (SubjectAccessReview): POST answers, nothing is stored
 
     std::string key() const { return group + "/" + plural; }
     std::string apiVersion(const std::string& v) const { return group.empty() ? v : group + "/" + v; }
