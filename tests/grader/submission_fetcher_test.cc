@@ -387,3 +387,33 @@ TEST_CASE("executable bits survive and plain files are not executable") {
     REQUIRE(::stat((got.treeDir + "/answer.yaml").c_str(), &info) == 0);
     CHECK((info.st_mode & 0100) == 0);
 }
+
+TEST_CASE("a fetch that receives more than the byte limit is stopped") {
+    Scene scene;
+    // Incompressible content, so the pack really is larger than the limit.
+    std::string noise(256 * 1024, '\0');
+    uint32_t state = 12345;
+    for (char& c : noise) {
+        state = state * 1664525u + 1013904223u;
+        c = static_cast<char>(state >> 24);
+    }
+    scene.remote.commit("main", {{"noise.bin", file(noise)}}, deadline() - hours(1));
+    scene.remote.setDefaultBranch("main");
+    kc::grader::SubmissionLimits limits;
+    limits.maxFetchBytes = 64 * 1024;
+    auto fetcher = scene.fetcher(limits);
+    std::string message = refusal(fetcher, student("s1", scene.remote.path()));
+    CHECK_THAT(message, Catch::Contains("sent more than the limit of 65536 bytes"));
+}
+
+TEST_CASE("of two commits with the same time the later one in history is graded") {
+    Scene scene;
+    scene.remote.commit("main", {{"answer.yaml", file("parent")}}, deadline() - minutes(1));
+    std::string child = scene.remote.commit("main", {{"answer.yaml", file("child")}}, deadline() - minutes(1));
+    scene.remote.setDefaultBranch("main");
+    auto fetcher = scene.fetcher();
+    FetchedSubmission got = fetchOk(fetcher, student("s1", scene.remote.path()));
+    REQUIRE(got.graded.has_value());
+    CHECK(got.graded->sha == child);
+    CHECK(readText(got.treeDir + "/answer.yaml") == "child");
+}
