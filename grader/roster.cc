@@ -151,7 +151,8 @@ std::vector<CsvRecord> readCsv(std::string_view text, const RosterLimits& limits
         if (blank) continue;
         records.push_back(std::move(record));
         if (records.size() > limits.maxRows + 1) {
-            problems.add(records.back().line, 1, "", "more than the limit of " + std::to_string(limits.maxRows) + " rows");
+            problems.add(records.back().line, 1, "",
+                         "more than the limit of " + std::to_string(limits.maxRows) + " rows");
             return records;
         }
     }
@@ -217,7 +218,8 @@ std::optional<std::string> emailProblem(std::string_view email) {
     size_t at = email.find('@');
     bool ok = at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
               email.find('@', at + 1) == std::string_view::npos &&
-              std::none_of(email.begin(), email.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+              std::none_of(email.begin(), email.end(),
+                           [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
     if (!ok) return echo(email) + " is not an email address (name@domain)";
     return std::nullopt;
 }

@@ -106,7 +106,8 @@ std::string oidHex(const git_oid* oid) {
 SubmissionCommit describeCommit(const git_commit* commit) {
     SubmissionCommit described;
     described.sha = oidHex(git_commit_id(commit));
-    described.committedAt = std::chrono::system_clock::time_point(std::chrono::seconds(git_commit_committer(commit)->when.time));
+    described.committedAt =
+        std::chrono::system_clock::time_point(std::chrono::seconds(git_commit_committer(commit)->when.time));
     const char* summary = git_commit_summary(const_cast<git_commit*>(commit));
     described.summary = summary != nullptr ? std::string(summary).substr(0, kMaxSummaryBytes) : "";
     return described;

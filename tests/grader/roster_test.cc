@@ -72,7 +72,8 @@ TEST_CASE("a duplicate student id points at the second row and names the first")
         "A,s1,a@x.edu,/r/a\n"
         "B,s2,b@x.edu,/r/b\n"
         "C,s1,c@x.edu,/r/c\n");
-    CHECK_THAT(message, Catch::Contains("roster.csv:4:3: field 'student_id': duplicate student id 's1' (first on line 2)"));
+    CHECK_THAT(message,
+               Catch::Contains("roster.csv:4:3: field 'student_id': duplicate student id 's1' (first on line 2)"));
 }
 
 TEST_CASE("every bad field in a roster is listed with its own line and column") {
