@@ -24,6 +24,7 @@
 #include "grader/check_runner.h"
 #include "grader/object_source.h"
 #include "grader/rubric_loader.h"
+#include "grader/snapshot_source.h"
 #include "tests/grader/double_fixture.h"
 
 using namespace kc;
@@ -801,4 +802,31 @@ TEST_CASE("lab 4 live and snapshot agree on every check a snapshot can grade") {
             CHECK(l == s);
         }
     }
+}
+
+TEST_CASE("lab 4 runbook check accepts the solution runbook and refuses the starter template") {
+    auto rubric = loadRubric(kLab + "/rubric.yaml");
+    REQUIRE(rubric);
+    Rubric only = *rubric;
+    only.checks.erase(std::remove_if(only.checks.begin(), only.checks.end(),
+                                     [](const Check& c) { return c.id != "failover-runbook"; }),
+                      only.checks.end());
+    REQUIRE(only.checks.size() == 1);
+    auto grade = [&](const std::string& runbook) {
+        Json list{{"apiVersion", "v1"},
+                  {"kind", "List"},
+                  {"items", Json::array({Json{{"apiVersion", "v1"},
+                                              {"kind", "ConfigMap"},
+                                              {"metadata", {{"name", "failover-runbook"}, {"namespace", "default"}}},
+                                              {"data", {{"RUNBOOK.md", runbook}}}}})}};
+        auto hub = snapshotFromText(list.dump(), "hub.json");
+        REQUIRE(hub);
+        return runChecks(only, {{"hub", hub->get()}}, RunOptions{}).checks.at(0).outcome;
+    };
+    CHECK(grade(readText(kLab + "/solution/runbook/RUNBOOK.md")) == Outcome::Pass);
+    CHECK(grade(readText(kLab + "/starter/runbook/RUNBOOK.md")) == Outcome::Fail);
+    // Sections out of order, or one missing, do not pass either.
+    CHECK(grade("# R\n## Detect\nwatch\n## Fail back\nuntaint\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
+    CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
+    CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Fail back\nuntaint\n## Verify\ncurl\n") == Outcome::Pass);
 }
