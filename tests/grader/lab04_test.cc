@@ -25,7 +25,9 @@
 #include "grader/object_source.h"
 #include "grader/rubric_loader.h"
 #include "grader/snapshot_source.h"
+#include "tests/grader/cli_test_support.h"
 #include "tests/grader/double_fixture.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kc;
 using namespace kc::grader;
@@ -829,4 +831,72 @@ TEST_CASE("lab 4 runbook check accepts the solution runbook and refuses the star
     CHECK(grade("# R\n## Detect\nwatch\n## Fail back\nuntaint\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
     CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
     CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Fail back\nuntaint\n## Verify\ncurl\n") == Outcome::Pass);
+}
+
+namespace {
+
+// One kubeconfig with a context per double (ctx-hub, ctx-karmada, ...), as a student's merged KUBECONFIG.
+std::string writeFleetKubeconfig(Fleet& fleet, const std::string& dir) {
+    Json merged{{"apiVersion", "v1"}, {"kind", "Config"}, {"clusters", Json::array()}, {"users", Json::array()},
+                {"contexts", Json::array()}, {"current-context", "ctx-hub"}};
+    for (const auto& c : kClusters) {
+        Json one = readYaml(fleet.server(c).writeKubeconfig(dir + "/kubeconfig-" + c));
+        Json cluster = one["clusters"][0], user = one["users"][0];
+        cluster["name"] = "cl-" + c;
+        user["name"] = "user-" + c;
+        merged["clusters"].push_back(cluster);
+        merged["users"].push_back(user);
+        merged["contexts"].push_back(
+            Json{{"name", "ctx-" + c}, {"context", {{"cluster", "cl-" + c}, {"user", "user-" + c}}}});
+    }
+    std::string path = dir + "/kubeconfig";
+    std::ofstream(path) << merged.dump(2);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots of the same state") {
+    Fleet fleet;
+    arrangeExample(fleet, "reference");
+    kc::testing::TempDir dir;
+    std::string kubeconfig = writeFleetKubeconfig(fleet, dir.path());
+    std::string out = dir.path() + "/capture";
+    std::vector<std::string> args{"capture", "--lab", kLab, "--out", out, "--kubeconfig", kubeconfig};
+    for (const auto& c : kClusters) args.insert(args.end(), {"--context", c + "=ctx-" + c});
+    auto captured = grade(args);
+    INFO(captured.stderrText);
+    REQUIRE(captured.exitCode == 0);
+    // One capture per cluster, each holding only what its own checks read.
+    for (const auto& c : kClusters) CHECK(std::filesystem::exists(out + "/" + c + "/capture.json"));
+    CHECK_FALSE(std::filesystem::exists(out + "/capture.json"));
+    std::set<std::string> hubKinds;
+    const Json hubManifest = readYaml(out + "/hub/capture.json");
+    for (const auto& o : hubManifest["objects"]) hubKinds.insert(str(o, "kind"));
+    CHECK(hubKinds == std::set<std::string>{"Node", "Deployment", "ConfigMap"});
+    std::set<std::string> karmadaKinds;
+    const Json karmadaManifest = readYaml(out + "/karmada/capture.json");
+    for (const auto& o : karmadaManifest["objects"]) karmadaKinds.insert(str(o, "kind"));
+    CHECK(karmadaKinds.count("ResourceBinding") == 1);
+    CHECK(karmadaKinds.count("Node") == 0);
+
+    // `check --snapshot DIR` finds the four captures; the result is the reference's snapshot expectation.
+    auto checked = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json"});
+    INFO(checked.stderrText);
+    REQUIRE(checked.exitCode == 0);
+    Json report = Json::parse(checked.stdoutText);
+    Expected e = expectedFor("reference", "snapshot");
+    CHECK(report["earned"].get<double>() == Approx(e.earned));
+    for (const auto& c : report["checks"]) {
+        INFO(str(c, "id"));
+        auto it = e.outcomes.find(str(c, "id"));
+        CHECK(str(c, "outcome") == (it == e.outcomes.end() ? std::string("pass") : it->second));
+    }
+
+    // Named clusters must be the lab's; two unnamed contexts are ambiguous.
+    auto ambiguous = grade({"capture", "--lab", kLab, "--out", out + "2", "--kubeconfig", kubeconfig, "--context",
+                            "ctx-hub", "--context", "ctx-karmada"});
+    CHECK(ambiguous.exitCode == 2);
+    CHECK_THAT(ambiguous.stderrText, Catch::Contains("CLUSTER=VALUE"));
+    CHECK_FALSE(std::filesystem::exists(out + "2"));
 }
