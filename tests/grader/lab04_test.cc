@@ -281,10 +281,28 @@ private:
         return o["metadata"].value("labels", Json::object()).contains(key);
     }
 
+    // Controllers run outside the double's lock, so two threads' events can arrive out of order: keep the newest
+    // by resourceVersion (a global counter), and remember deletions so a late MODIFIED does not revive an object.
+    static long long rvOf(const Json& o) {
+        std::string rv = str(o["metadata"], "resourceVersion");
+        return rv.empty() ? 0 : std::stoll(rv);
+    }
     void track(const std::string& cluster, const std::string& type, const Json& o) {
         std::lock_guard lock(mirrorMu_);
-        if (type == "DELETED") mirror_[cluster].erase(keyOf(o));
-        else mirror_[cluster][keyOf(o)] = o;
+        auto& objects = mirror_[cluster];
+        auto& deleted = tombstones_[cluster];
+        const std::string key = keyOf(o);
+        const long long rv = rvOf(o);
+        auto it = objects.find(key);
+        if (type == "DELETED") {
+            if (it != objects.end() && rvOf(it->second) > rv) return;  // already re-created
+            objects.erase(key);
+            deleted[key] = std::max(deleted[key], rv);
+            return;
+        }
+        if (deleted.count(key) && deleted[key] >= rv) return;
+        if (it != objects.end() && rvOf(it->second) >= rv) return;
+        objects[key] = o;
     }
 
     // Create, or replace what a controller owns (spec, data, labels, status) when it differs.
@@ -649,6 +667,7 @@ private:
     std::map<std::string, std::unique_ptr<ApiDouble>> servers_;
     std::mutex mirrorMu_;
     std::map<std::string, std::map<std::string, Json>> mirror_;  // cluster → key → object, from the doubles' events
+    std::map<std::string, std::map<std::string, long long>> tombstones_;  // cluster → key → resourceVersion deleted at
     std::recursive_mutex reconcileMu_;
     std::atomic<bool> enabled_{false};
 };
