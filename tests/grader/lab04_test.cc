@@ -919,3 +919,17 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     CHECK_THAT(ambiguous.stderrText, Catch::Contains("CLUSTER=VALUE"));
     CHECK_FALSE(std::filesystem::exists(out + "2"));
 }
+
+TEST_CASE("lab 4 Istio overlay swaps the MCS checks for mesh checks and keeps 100 points") {
+    auto rubric = loadRubricWithOverlays(kLab + "/rubric.yaml", {kLab + "/overlays/istio-multi-primary.yaml"});
+    INFO((rubric ? std::string() : rubric.error().message));
+    REQUIRE(rubric);
+    CHECK(rubric->totalPoints() == Approx(100));
+    CHECK(rubric->find("service-exported") == nullptr);
+    CHECK(rubric->find("service-imported") == nullptr);
+    REQUIRE(rubric->find("mesh-member-a"));
+    REQUIRE(rubric->find("mesh-member-b"));
+    CHECK(rubric->find("mesh-member-a")->cluster == "member-a");
+    CHECK(rubric->find("mesh-member-b")->visibility == Visibility::Visible);
+    CHECK(rubric->find("cross-cluster-probe") != nullptr);
+}
