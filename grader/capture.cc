@@ -146,4 +146,13 @@ Status captureForRubric(const Rubric& rubric, KubeClient& client, const std::str
     return writeFile(root / kCaptureManifest, manifest.dump(2) + "\n");
 }
 
+Rubric rubricForCluster(const Rubric& rubric, const std::string& cluster) {
+    if (cluster.empty() || rubric.clusters.empty()) return rubric;
+    Rubric out = rubric;
+    out.checks.clear();
+    for (const auto& check : rubric.checks)
+        if (check.cluster == cluster) out.checks.push_back(check);
+    return out;
+}
+
 }  // namespace kc::grader

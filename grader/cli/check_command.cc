@@ -5,12 +5,14 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "clusters/cluster_connection.h"
+#include "grader/capture.h"
 #include "grader/check_runner.h"
 #include "grader/cli/cli_args.h"
 #include "grader/cli/commands.h"
@@ -34,28 +36,16 @@ bool clusterSideError(ErrorKind kind) {
     return kind == ErrorKind::Unreachable || kind == ErrorKind::Timeout;
 }
 
-// "--context X" or "--context east=X": which cluster of a multi-cluster lab a value is for ("" = every other).
-struct Assignment {
-    std::string cluster;
-    std::string value;
-};
-
-Result<std::vector<Assignment>> assignments(const std::vector<std::string>& values, const Rubric& rubric,
-                                           const std::string& flag) {
-    std::vector<Assignment> out;
-    for (const auto& v : values) {
-        auto eq = v.find('=');
-        std::string cluster = eq == std::string::npos ? "" : v.substr(0, eq);
-        bool named = !cluster.empty() &&
-                     std::find(rubric.clusters.begin(), rubric.clusters.end(), cluster) != rubric.clusters.end();
-        if (named) out.push_back({cluster, v.substr(eq + 1)});
-        else out.push_back({"", v});  // "=" may be part of a path
-    }
-    if (values.size() > 1)
-        for (const auto& a : out)
-            if (a.cluster.empty())
-                return fail(ErrorKind::Invalid, "--" + flag + " given more than once: name the cluster of each, as --" +
-                                                    flag + " CLUSTER=VALUE");
+// `--snapshot DIR` for a multi-cluster lab, where DIR is what `capture` wrote with one --context per cluster
+// (DIR/<cluster>/capture.json for every declared cluster): one snapshot per cluster. Anything else is unchanged.
+std::vector<ClusterValue> expandCaptureDirectory(std::vector<ClusterValue> list, const Rubric& rubric) {
+    if (list.size() != 1 || !list[0].cluster.empty() || rubric.clusters.empty()) return list;
+    std::error_code ec;
+    for (const auto& c : rubric.clusters)
+        if (!std::filesystem::is_regular_file(std::filesystem::path(list[0].value) / c / kCaptureManifest, ec))
+            return list;
+    std::vector<ClusterValue> out;
+    for (const auto& c : rubric.clusters) out.push_back({c, (std::filesystem::path(list[0].value) / c).string()});
     return out;
 }
 
@@ -70,7 +60,8 @@ public:
                "                             [--include-hidden] [--after-due-date]\n\n"
                "LAB is a lab id (lab-02), a lab directory or a rubric file. Without --snapshot the lab is graded\n"
                "live through the kubeconfig's current context (or --context). Multi-cluster labs take one\n"
-               "--context or --snapshot per cluster as CLUSTER=VALUE.\n\n"
+               "--context or --snapshot per cluster as CLUSTER=VALUE; --snapshot DIR also takes a multi-cluster\n"
+               "capture (DIR/CLUSTER/capture.json for every cluster of the lab).\n\n"
                "  --format F        text (default), json, junit, gradescope or markdown\n"
                "  --out FILE        write the report to FILE (whole or not at all) instead of stdout\n"
                "  --fail-under PCT  exit 1 when the score (all checks) is below PCT percent\n"
@@ -132,9 +123,9 @@ public:
         std::map<std::string, ObjectSource*> sources;
         bool live = !parsed->has("snapshot");
         if (!live) {
-            auto list = assignments(parsed->values.at("snapshot"), *rubric, "snapshot");
+            auto list = clusterValues(parsed->values.at("snapshot"), rubric->clusters, "snapshot");
             if (!list) return badUsage(io, list.error().message);
-            for (const auto& a : *list) {
+            for (const auto& a : expandCaptureDirectory(*list, *rubric)) {
                 auto source = openSnapshot(a.value);
                 if (!source) {
                     io.err << "kubeclass-grade check: snapshot " << a.value << ": " << source.error().message << "\n";
@@ -146,7 +137,7 @@ public:
         } else {
             std::vector<std::string> contexts =
                 parsed->values.count("context") ? parsed->values.at("context") : std::vector<std::string>{""};
-            auto list = assignments(contexts, *rubric, "context");
+            auto list = clusterValues(contexts, rubric->clusters, "context");
             if (!list) return badUsage(io, list.error().message);
             connections.reserve(list->size());
             for (const auto& a : *list) {

@@ -7,9 +7,28 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 namespace kc::grader {
+
+Result<std::vector<ClusterValue>> clusterValues(const std::vector<std::string>& values,
+                                                const std::vector<std::string>& clusters, const std::string& flag) {
+    std::vector<ClusterValue> out;
+    for (const auto& v : values) {
+        auto eq = v.find('=');
+        std::string cluster = eq == std::string::npos ? "" : v.substr(0, eq);
+        bool named = !cluster.empty() && std::find(clusters.begin(), clusters.end(), cluster) != clusters.end();
+        if (named) out.push_back({cluster, v.substr(eq + 1)});
+        else out.push_back({"", v});  // "=" may be part of a path
+    }
+    if (values.size() > 1)
+        for (const auto& a : out)
+            if (a.cluster.empty())
+                return fail(ErrorKind::Invalid, "--" + flag + " given more than once: name the cluster of each, as --" +
+                                                    flag + " CLUSTER=VALUE");
+    return out;
+}
 
 std::optional<std::string> ParsedArgs::value(const std::string& name) const {
     auto it = values.find(name);

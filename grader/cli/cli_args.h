@@ -30,6 +30,16 @@ struct ParsedArgs {
 
 Result<ParsedArgs> parseArgs(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs);
 
+// "--context X" or "--context east=X": which cluster of a multi-cluster lab a flag's value is for. A prefix
+// that is not one of `clusters` stays part of the value (a path may hold "="), and its cluster is "".
+struct ClusterValue {
+    std::string cluster;  // "" = the default cluster (single-cluster labs, and every cluster not named)
+    std::string value;
+};
+// Given more than once, every value must name its cluster; otherwise an Invalid error saying so.
+Result<std::vector<ClusterValue>> clusterValues(const std::vector<std::string>& values,
+                                                const std::vector<std::string>& clusters, const std::string& flag);
+
 // Writes to a temporary file beside path and renames it over path, so a crash never leaves half a file.
 Status writeFileAtomically(const std::string& path, const std::string& content);
 
