@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "cli_test_support.h"
@@ -239,6 +240,19 @@ TEST_CASE("lab-02 examples graded live against the API double match expected.yam
         DYNAMIC_SECTION(ex.name) {
             auto api = kc::testing::ApiDouble::start();
             auto scheduler = kc::testing::ScriptedScheduler::attach(*api);
+            // What a student would see with `kubectl get pods -w`: the victim carries DisruptionTarget before
+            // it goes.
+            auto disrupted = std::make_shared<std::vector<std::string>>();
+            auto disruptedMutex = std::make_shared<std::mutex>();
+            api->addController([disrupted, disruptedMutex](kc::testing::ApiDouble&, const std::string& type,
+                                                            const Json& object) {
+                if (type != "MODIFIED" || object.value("kind", "") != "Pod") return;
+                for (const auto& c : object["status"].value("conditions", Json::array()))
+                    if (c.value("type", "") == "DisruptionTarget" && c.value("reason", "") == "PreemptionByScheduler") {
+                        std::lock_guard lock(*disruptedMutex);
+                        disrupted->push_back(object["metadata"]["name"].get<std::string>());
+                    }
+            });
             arrangeExample(*api, ex.dir + "/snapshot.yaml");
             auto run = gradeLive(*api, rubric);
             INFO(failureDetails(run));
@@ -253,6 +267,11 @@ TEST_CASE("lab-02 examples graded live against the API double match expected.yam
             // grader removed everything it applied.
             if (ex.live.outcomes.at("preemption") == "pass") {
                 CHECK(scheduler->preempted() == 1);
+                std::lock_guard lock(*disruptedMutex);
+                REQUIRE(disrupted->size() == 1);
+                // The lowest priority goes first: a filler (-10), never the student's batch-low sweep.
+                CHECK(disrupted->front().rfind("gpu-filler-", 0) == 0);
+                CHECK_FALSE(api->get("v1", "Pod", "kubeclass-preemption", disrupted->front()));
                 CHECK_FALSE(api->get("v1", "Namespace", "", "kubeclass-preemption"));
                 CHECK_FALSE(api->get("scheduling.k8s.io/v1", "PriorityClass", "", "kubeclass-filler"));
             }
