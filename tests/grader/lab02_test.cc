@@ -13,6 +13,7 @@
 #include "clusters/bounded_file.h"
 #include "clusters/yaml_json.h"
 #include "double_fixture.h"
+#include "lab02_support.h"
 #include "grader/check_runner.h"
 #include "grader/lab_locator.h"
 #include "grader/object_source.h"
@@ -24,10 +25,9 @@
 using namespace std::chrono_literals;
 using kc::Json;
 namespace fs = std::filesystem;
+using namespace kc::grader::testing;
 
 namespace {
-
-const std::string kLab2Dir = std::string(KUBECLASS_SOURCE_DIR) + "/labs/lab-02-gpu-scheduling";
 
 struct Expected {
     double earned = 0;
@@ -43,14 +43,6 @@ struct Example {
     std::string hintCheck;  // empty: no check fails
     std::string hintNudge;
 };
-
-Json readYaml(const std::string& path) {
-    auto text = kc::readFileBounded(path, 16 * 1024 * 1024);
-    if (!text) throw std::runtime_error(text.error().message);
-    auto docs = kc::parseYamlDocuments(*text, path);
-    if (!docs || docs->empty()) throw std::runtime_error("cannot parse " + path);
-    return docs->at(0).value;
-}
 
 Expected expectedFrom(const Json& j) {
     Expected e;
@@ -81,45 +73,11 @@ std::vector<Example> examples() {
     return out;
 }
 
-kc::grader::Rubric lab2Rubric() {
-    auto rubric = kc::grader::loadRubric(kLab2Dir + "/rubric.yaml");
-    if (!rubric) throw std::runtime_error(rubric.error().message);
-    return *rubric;
-}
-
-std::map<std::string, std::string> outcomesOf(const kc::grader::GradeRun& run) {
-    std::map<std::string, std::string> out;
-    for (const auto& c : run.checks) out[c.id] = kc::grader::outcomeName(c.outcome);
-    return out;
-}
-
 // The nudge of the first check, in rubric order, that failed: what a student reads first.
 std::pair<std::string, std::string> firstHint(const kc::grader::GradeRun& run) {
     for (const auto& c : run.checks)
         if (c.outcome == kc::grader::Outcome::Fail) return {c.id, c.hints.nudge};
     return {"", ""};
-}
-
-std::string failureDetails(const kc::grader::GradeRun& run) {
-    std::string out;
-    for (const auto& c : run.checks) {
-        if (c.outcome == kc::grader::Outcome::Pass) continue;
-        out += c.id + ": " + kc::grader::outcomeName(c.outcome);
-        for (const auto& m : c.messages) out += " | " + m;
-        if (!c.steps.empty()) out += " | last step: " + c.steps.back().summary;
-        out += "\n";
-    }
-    return out;
-}
-
-// Static state does not change while grading, so a failing read need not wait long; the preemption scenario
-// keeps enough time for the scripted scheduler to act.
-void shortenTimeouts(kc::grader::Rubric& rubric) {
-    for (auto& check : rubric.checks) {
-        bool scenario = check.id == "preemption";
-        check.timeout = scenario ? std::optional<kc::grader::Duration>(20s) : std::nullopt;
-        for (auto& step : check.steps) step.timeout = scenario ? kc::grader::Duration(10s) : kc::grader::Duration(300ms);
-    }
 }
 
 Json crd(const std::string& group, const std::string& version, const std::string& kind, const std::string& plural,
@@ -157,14 +115,6 @@ void arrangeExample(kc::testing::ApiDouble& api, const std::string& snapshotPath
     }
     for (const auto& item : list.at("items"))
         if (item.value("kind", "") != "Namespace") api.create(item);
-}
-
-kc::grader::GradeRun gradeLive(kc::testing::ApiDouble& api, const kc::grader::Rubric& rubric) {
-    auto client = kc::grader::testing::clientFor(api);
-    auto source = kc::grader::liveSource(*client, "api double");
-    kc::grader::RunOptions options;
-    options.cleanupTimeout = 5s;
-    return kc::grader::runChecks(rubric, {{"", source.get()}}, options);
 }
 
 }  // namespace
@@ -316,11 +266,7 @@ TEST_CASE("lab-02 preemption fails live when batch-low is allowed to preempt") {
     auto api = kc::testing::ApiDouble::start();
     auto scheduler = kc::testing::ScriptedScheduler::attach(*api);
     arrangeExample(*api, kLab2Dir + "/examples/reference/snapshot.yaml");
-    kc::grader::Rubric scenarioOnly = rubric;
-    scenarioOnly.checks.erase(std::remove_if(scenarioOnly.checks.begin(), scenarioOnly.checks.end(),
-                                             [](const kc::grader::Check& c) { return c.id != "preemption"; }),
-                              scenarioOnly.checks.end());
-    scenarioOnly.checks.front().needs.clear();
+    auto scenarioOnly = onlyChecks(rubric, {"preemption"});
     Json batch = *api->get("scheduling.k8s.io/v1", "PriorityClass", "", "batch-low");
     batch["preemptionPolicy"] = "PreemptLowerPriority";
     batch["metadata"].erase("resourceVersion");
