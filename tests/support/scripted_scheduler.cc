@@ -306,7 +306,7 @@ void ScriptedScheduler::trySchedule(ApiDouble& api, const std::string& ns, const
             chosen = nodeName;
             break;
         }
-        for (const auto& [r, n] : wants) (void)n, reasons["Insufficient " + r]++;
+        for (const auto& wanted : wants) reasons["Insufficient " + wanted.first]++;
         placeable.push_back(nodeName);
     }
 
