@@ -134,12 +134,34 @@ bool LabelSelector::matches(const Json& labels) const {
     return true;
 }
 
-std::string Target::describe() const {
-    std::string out = apiVersion + " " + kind;
-    if (!name.empty()) out += " \"" + name + "\"";
-    if (selector && !selector->empty()) out += " with labels " + selector->toString();
-    if (!namespace_.empty()) out += " in namespace \"" + namespace_ + "\"";
+namespace {
+
+// English plural of a kind name: NetworkPolicy → NetworkPolicies, Ingress → Ingresses, Pod → Pods.
+std::string pluralKind(const std::string& kind) {
+    auto endsWith = [&](const char* tail) {
+        std::string t(tail);
+        return kind.size() >= t.size() && kind.compare(kind.size() - t.size(), t.size(), t) == 0;
+    };
+    if (kind.size() > 1 && kind.back() == 'y' && std::string("aeiou").find(kind[kind.size() - 2]) == std::string::npos)
+        return kind.substr(0, kind.size() - 1) + "ies";
+    if (endsWith("s") || endsWith("x") || endsWith("ch") || endsWith("sh")) return kind + "es";
+    return kind + "s";
+}
+
+std::string describeTarget(const Target& t, const std::string& kindWord) {
+    std::string out = t.apiVersion + " " + kindWord;
+    if (!t.name.empty()) out += " \"" + t.name + "\"";
+    if (t.selector && !t.selector->empty()) out += " with labels " + t.selector->toString();
+    if (!t.namespace_.empty()) out += " in namespace \"" + t.namespace_ + "\"";
     return out;
+}
+
+}  // namespace
+
+std::string Target::describe() const { return describeTarget(*this, kind); }
+
+std::string Target::describe(size_t count) const {
+    return std::to_string(count) + " " + describeTarget(*this, count == 1 ? kind : pluralKind(kind));
 }
 
 const Check* Rubric::find(const std::string& id) const {

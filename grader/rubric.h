@@ -57,6 +57,8 @@ struct Target {
     std::string name;
     std::optional<LabelSelector> selector;
     std::string describe() const;  // `apps/v1 Deployment "web" in namespace "shop"`
+    // With a count, the kind agrees with it: `3 apps/v1 Deployments in namespace "shop"`.
+    std::string describe(size_t count) const;
 };
 
 enum class StepKind { Assert, Absent, Apply, Delete, Logs, Events, Probe, Provenance };

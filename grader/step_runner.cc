@@ -88,7 +88,7 @@ StepResult runAssert(const Step& step, const AssertStep& a, StepContext& ctx) {
         if (r.evidence.size() < kMaxEvidence) r.evidence.push_back(objectSummary(*item));
     if (count.satisfied(n)) {
         r.outcome = Outcome::Pass;
-        r.summary = std::to_string(n) + " of " + plural(c->items.size(), a.target.describe()) + " matched (" +
+        r.summary = std::to_string(n) + " of " + a.target.describe(c->items.size()) + " matched (" +
                     count.describe() + ")";
         return r;
     }
@@ -97,7 +97,7 @@ StepResult runAssert(const Step& step, const AssertStep& a, StepContext& ctx) {
         r.summary = "no " + a.target.describe() + " found (wanted " + count.describe() + ")";
         return r;
     }
-    r.summary = std::to_string(n) + " of " + plural(c->items.size(), a.target.describe()) + " matched, wanted " +
+    r.summary = std::to_string(n) + " of " + a.target.describe(c->items.size()) + " matched, wanted " +
                 count.describe();
     if (count.max && n > *count.max) return r;
     if (count.exactly && n > *count.exactly) return r;
@@ -138,14 +138,14 @@ StepResult runAbsent(const Step& step, const AbsentStep& a, StepContext& ctx) {
     if (found.empty()) {
         r.outcome = Outcome::Pass;
         r.summary = c->items.empty() ? "no " + a.target.describe() + " exists"
-                                     : "none of " + plural(c->items.size(), a.target.describe()) + " matches";
+                                     : "none of " + a.target.describe(c->items.size()) + " matches";
         return r;
     }
     r.outcome = Outcome::Fail;
     std::string names;
     for (size_t i = 0; i < found.size() && i < 5; ++i) names += (i ? ", " : "") + found[i];
     if (found.size() > 5) names += ", …";
-    r.summary = "found " + plural(found.size(), a.target.describe()) + " that should not be there: " + names;
+    r.summary = "found " + a.target.describe(found.size()) + " that should not be there: " + names;
     return r;
 }
 
@@ -320,8 +320,8 @@ StepResult runProvenance(const Step& step, const ProvenanceStep& s, StepContext&
         if (r.evidence.size() < kMaxEvidence) r.evidence.push_back(objectSummary(*item));
     }
     r.outcome = bad == 0 ? Outcome::Pass : Outcome::Fail;
-    r.summary = bad == 0 ? "all " + plural(c->items.size(), s.target.describe()) + " were made by a controller"
-                         : std::to_string(bad) + " of " + plural(c->items.size(), s.target.describe()) +
+    r.summary = bad == 0 ? "all " + s.target.describe(c->items.size()) + " were made by a controller"
+                         : std::to_string(bad) + " of " + s.target.describe(c->items.size()) +
                                " were not made as required";
     return r;
 }
@@ -498,7 +498,7 @@ StepResult runDelete(const Step& step, const DeleteStep& s, StepContext& ctx) {
         }
     }
     ctx.source.newPass();
-    r.summary = "deleted " + plural(victims.size(), s.target.describe());
+    r.summary = "deleted " + s.target.describe(victims.size());
     return r;
 }
 

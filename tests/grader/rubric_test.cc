@@ -127,3 +127,23 @@ TEST_CASE("explain for instructors lists every check with its visibility") {
     CHECK_THAT(text, Catch::Contains("provenance: v1 Pod with labels job-name is controlled by a TrainingJob, never "
                                      "edited by \"kubectl\", \"kubectl-client-side-apply\""));
 }
+
+TEST_CASE("a target described with a count puts the kind in the plural before the namespace") {
+    Target t;
+    t.apiVersion = "networking.k8s.io/v1";
+    t.kind = "NetworkPolicy";
+    t.namespace_ = "ml";
+    CHECK(t.describe(1) == "1 networking.k8s.io/v1 NetworkPolicy in namespace \"ml\"");
+    CHECK(t.describe(3) == "3 networking.k8s.io/v1 NetworkPolicies in namespace \"ml\"");
+    t.apiVersion = "networking.k8s.io/v1";
+    t.kind = "Ingress";
+    CHECK(t.describe(2) == "2 networking.k8s.io/v1 Ingresses in namespace \"ml\"");
+    t.apiVersion = "apps/v1";
+    t.kind = "Deployment";
+    t.namespace_.clear();
+    t.selector = selectorOf("app=web");
+    CHECK(t.describe(0) == "0 apps/v1 Deployments with labels " + t.selector->toString());
+    t.apiVersion = "v1";
+    t.kind = "Pod";
+    CHECK(t.describe() == "v1 Pod with labels " + t.selector->toString());
+}
