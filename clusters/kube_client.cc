@@ -562,6 +562,18 @@ Result<Json> KubeClient::patchStatus(const ObjectRef& ref, const Json& jsonPatch
     return sendForJson(std::move(request), "patching the status of " + describe(ref));
 }
 
+Result<Json> KubeClient::patch(const ObjectRef& ref, const Json& jsonPatch, const std::string& fieldManager) {
+    auto info = resolve(ref.apiVersion, ref.kind);
+    if (!info) return fail(info.error());
+    HttpRequest request;
+    request.method = "PATCH";
+    request.target = info->path(ref.ns, ref.name);
+    addQuery(request.target, "fieldManager", fieldManager);
+    request.headers.emplace_back("Content-Type", "application/json-patch+json");
+    request.body = jsonPatch.dump();
+    return sendForJson(std::move(request), "patching " + describe(ref));
+}
+
 Result<std::string> KubeClient::podLogs(const std::string& ns, const std::string& pod, const LogOptions& options) {
     std::string target = "/api/v1/namespaces/" + ns + "/pods/" + pod + "/log";
     addQuery(target, "container", options.container);

@@ -129,6 +129,9 @@ public:
     Status remove(const ObjectRef& ref, const DeleteOptions& options = {});
     // RFC 6902 JSON patch on the status subresource.
     Result<Json> patchStatus(const ObjectRef& ref, const Json& jsonPatch);
+    // RFC 6902 JSON patch on the object itself (labels, taints): touches only the paths it names, and a "test"
+    // operation makes it fail instead of overwriting a concurrent change.
+    Result<Json> patch(const ObjectRef& ref, const Json& jsonPatch, const std::string& fieldManager = "kubeclass");
     Result<std::string> podLogs(const std::string& ns, const std::string& pod, const LogOptions& options = {});
     // Events from both APIs, oldest first, optionally only those about one object.
     Result<std::vector<ClusterEvent>> events(const std::string& ns, const std::string& involvedName = "");
