@@ -66,6 +66,10 @@ FakeTool::FakeTool(const TempDir& dir, std::string name) : name_(std::move(name)
         "  flag=$(cat \"$reply/tofile\"); prev=''\n"
         "  for a in \"$@\"; do [ \"$prev\" = \"$flag\" ] && cat \"$reply/stdout\" > \"$a\"; prev=\"$a\"; done\n"
         "fi\n"
+        "if [ -f \"$reply/copyflag\" ]; then\n"
+        "  flag=$(cat \"$reply/copyflag\"); prev=''\n"
+        "  for a in \"$@\"; do [ \"$prev\" = \"$flag\" ] && cp \"$a\" \"$(cat \"$reply/copyto\")\"; prev=\"$a\"; done\n"
+        "fi\n"
         "[ -f \"$reply/stdout\" ] && cat \"$reply/stdout\"\n"
         "[ -f \"$reply/stdoutfile\" ] && cat \"$(cat \"$reply/stdoutfile\")\"\n"
         "[ -f \"$reply/stderr\" ] && cat \"$reply/stderr\" >&2\n"
@@ -92,6 +96,10 @@ void FakeTool::writeRule(const std::string& folder, const std::vector<std::strin
     if (!reply.stdoutFile.empty()) put("stdoutfile", reply.stdoutFile);
     if (reply.sleepSeconds > 0) put("sleep", std::to_string(reply.sleepSeconds) + "\n");
     if (!reply.stdoutToFileArg.empty()) put("tofile", reply.stdoutToFileArg);
+    if (!reply.copyArgFileFlag.empty()) {
+        put("copyflag", reply.copyArgFileFlag);
+        put("copyto", reply.copyArgFileTo);
+    }
 }
 
 FakeTool& FakeTool::on(std::vector<std::string> argvPrefix, FakeReply reply) {

@@ -19,6 +19,10 @@ struct FakeReply {
     std::string stdoutFile;      // printed after stdoutText, read when the fake runs (e.g. a kubeconfig)
     double sleepSeconds = 0;     // after printing, before exiting (cancellation and timeout tests)
     std::string stdoutToFileArg; // not empty: also write stdoutText to the file named by the argument after this flag
+    // Both set: copy the file named by the argument after copyArgFileFlag to copyArgFileTo (e.g. kind's --config,
+    // which the driver deletes once kind is done).
+    std::string copyArgFileFlag;
+    std::string copyArgFileTo;
 };
 
 class FakeTool {
