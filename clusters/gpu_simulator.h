@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,7 @@ private:
     std::mutex mutex_;  // one reconcile at a time (node and ConfigMap watches run on two threads)
     std::map<std::string, std::string> lastConfigKey_;  // node -> key applied last (kept on unknown label)
     std::map<std::string, std::optional<DevicePluginConfig>> lastConfig_;  // node -> config applied last
+    std::map<std::string, std::set<std::string>> advertised_;  // node -> extended resources we wrote last
 };
 
 }  // namespace kc

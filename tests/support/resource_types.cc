@@ -60,6 +60,7 @@ const std::vector<Row>& rows() {
         {"networking.k8s.io/v1", "Ingress", "ingresses", true, {"ing"}, {"status"}, {}},
         {"coordination.k8s.io/v1", "Lease", "leases", true, {}, {}, {}},
         {"storage.k8s.io/v1", "StorageClass", "storageclasses", false, {"sc"}, {}, {}},
+        {"node.k8s.io/v1", "RuntimeClass", "runtimeclasses", false, {}, {}, {}},
         {"policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}, {"status"}, {}},
         {"autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"}, {"status"}, {"all"}},
     };
