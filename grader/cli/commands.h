@@ -10,5 +10,6 @@ namespace kc::grader {
 std::unique_ptr<CliCommand> makeCheckCommand();    // check_command.cc
 std::unique_ptr<CliCommand> makeCaptureCommand();  // capture_command.cc
 std::unique_ptr<CliCommand> makeRubricCommand();   // rubric_command.cc
+std::unique_ptr<CliCommand> makeClusterCommand();  // cluster_command.cc
 
 }  // namespace kc::grader

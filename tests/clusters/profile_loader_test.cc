@@ -127,8 +127,8 @@ clusters:
     CHECK(has("/p/broken.yaml:2:14: description:", "expected a string"));
     CHECK(has("/p/broken.yaml:3:24: resources.memoryMiB:", "expected a whole number"));
     CHECK(has("/p/broken.yaml:3:", "resources.diskGiB: missing"));
-    CHECK(has("/p/broken.yaml:4:1: colour:", "unknown key"));
-    CHECK(has("/p/broken.yaml:6:13: clusters[0].name:", "lowercase"));
+    CHECK(has("/p/broken.yaml:4:9: colour:", "unknown key"));
+    CHECK(has("/p/broken.yaml:6:11: clusters[0].name:", "lowercase"));
     CHECK(has("/p/broken.yaml:15:", "only worker nodes"));
     CHECK(has("/p/broken.yaml:16:16: clusters[0].nodes[1].index:", "already has extras"));
     CHECK(has("/p/broken.yaml:18:16: clusters[0].nodes[2].index:", "does not exist"));
@@ -152,7 +152,7 @@ clusters:
 )";
     auto profile = kc::parseProfile(text, "/p/cp.yaml");
     REQUIRE_FALSE(profile.has_value());
-    CHECK_THAT(profile.error().message, Catch::Contains("/p/cp.yaml:9:9: clusters[0].nodes[0].gpu: node 0 is a control-plane node; GPU nodes must be workers"));
+    CHECK_THAT(profile.error().message, Catch::Contains("/p/cp.yaml:9:14: clusters[0].nodes[0].gpu: node 0 is a control-plane node; GPU nodes must be workers"));
 }
 
 TEST_CASE("clusters of one profile may not share names, subnets or host ports", "[profile]") {
