@@ -2,13 +2,20 @@
 // cluster and the step, so a student knows what broke and what is left to clean up (`cluster down`).
 #include "clusters/cluster_lifecycle.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "clusters/bounded_file.h"
 #include "clusters/gpu_simulator.h"
@@ -32,18 +39,24 @@ std::chrono::milliseconds since(const std::shared_ptr<Clock>& clock, std::chrono
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock->monotonicNow() - start);
 }
 
-// Written with 0600 from the start: a kubeconfig holds the cluster's admin key.
+// Created with mode 0600 from the start: a kubeconfig holds the cluster's admin key.
 Status writePrivateFile(const std::string& path, const std::string& content) {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
     std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) return fail(ErrorKind::Other, "cannot write " + temp);
-        ::chmod(temp.c_str(), 0600);
-        out << content;
-        if (!out) return fail(ErrorKind::Other, "cannot write " + temp);
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(ErrorKind::Other, "cannot write " + temp + ": " + std::strerror(errno));
+    size_t written = 0;
+    while (written < content.size()) {
+        ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return fail(ErrorKind::Other, "cannot write " + temp + ": " + std::strerror(errno));
+        }
+        written += static_cast<size_t>(n);
     }
+    ::close(fd);
     fs::rename(temp, path, ec);
     if (ec) return fail(ErrorKind::Other, "cannot write " + path + ": " + ec.message());
     return {};
@@ -486,6 +499,49 @@ Result<std::vector<ClusterStatusResult>> ClusterLifecycle::status(const Profile&
         results.push_back(r);
     }
     return results;
+}
+
+Status ClusterLifecycle::keepSimulatedGpus(const Profile& profile, std::shared_ptr<Cancellation> cancel) {
+    if (!cancel) return fail(ErrorKind::Invalid, "keeping simulated GPUs needs a cancellation to stop it");
+    std::vector<std::unique_ptr<KubeClient>> clients;
+    std::vector<std::unique_ptr<GpuSimulator>> simulators;
+    std::vector<std::string> names;
+    for (const auto& cluster : profile.clusters) {
+        std::vector<GpuNodeSpec> simulated;
+        for (const auto& s : cluster.gpuNodes)
+            if (s.mode == GpuMode::Simulated) simulated.push_back(s);
+        if (simulated.empty()) continue;
+        std::string file;
+        auto client = connectCluster(cluster.name, file);
+        if (!client) return fail(client.error().context("cluster " + cluster.name));
+        GpuSimulatorOptions gpuOptions;
+        gpuOptions.clock = clock_;
+        simulators.push_back(std::make_unique<GpuSimulator>(**client, simulated, gpuOptions));
+        clients.push_back(std::move(*client));
+        names.push_back(cluster.name);
+    }
+    if (simulators.empty()) return {};
+    std::mutex mutex;
+    std::optional<Error> firstError;
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < simulators.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto status = simulators[i]->runUntil(cancel, [&](const GpuReconcileReport& report) {
+                std::lock_guard<std::mutex> lock(mutex);
+                for (const auto& n : report.nodes)
+                    if (n.error) progress(names[i], "gpu", n.node + ": " + n.error->message);
+                    else if (n.changed()) progress(names[i], "gpu", n.node + ": simulated GPUs re-applied");
+            });
+            if (!status) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (!firstError) firstError = Error(status.error()).context("cluster " + names[i]);
+                cancel->cancel();  // one watcher gave up: stop the others and report it
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    if (firstError) return fail(*firstError);
+    return {};
 }
 
 }  // namespace kc

@@ -91,6 +91,10 @@ public:
     Result<UpReport> up(const Profile& profile);
     Result<std::vector<ClusterDownResult>> down(const Profile& profile);
     Result<std::vector<ClusterStatusResult>> status(const Profile& profile);
+    // Keeps the profile's simulated GPU nodes as the profile says until `cancel` is set: one GpuSimulator watch per
+    // cluster re-applies labels, taints and capacity whenever they drift (the kubelet zeroes extended resources
+    // when it re-registers). Returns when cancelled, or with the first watch that fails for good.
+    Status keepSimulatedGpus(const Profile& profile, std::shared_ptr<Cancellation> cancel);
 
     // The kubeconfig file kubeclass keeps for one cluster.
     std::string clusterKubeconfigFile(const std::string& cluster) const;

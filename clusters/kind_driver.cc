@@ -108,7 +108,7 @@ Status KindDriver::createCluster(const CreateClusterRequest& request) {
     } else {
         why = "kind exited with status " + std::to_string(result->exitCode);
     }
-    std::string stage = lastFailure_.stage ? kindStageName(*lastFailure_.stage) : "before the first stage";
+    std::string stage = "before its first stage";
     if (tracker.failedStage()) stage = std::string("at stage \"") + kindStageName(*tracker.failedStage()) + "\"";
     else if (tracker.currentStage()) stage = std::string("during stage \"") + kindStageName(*tracker.currentStage()) + "\"";
     else if (tracker.lastCompletedStage())

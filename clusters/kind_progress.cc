@@ -127,6 +127,8 @@ void KindProgressTracker::onLine(std::string_view line) {
     while (lastLines_.size() > keepLines_) lastLines_.pop_front();
     auto parsed = parseKindStageLine(line);
     if (!parsed) return;
+    // kind ends its wait with "• Ready after 25s" and no "✓" for the wait itself: a new stage closes the old one.
+    if (current_ && current_ != parsed->stage) emit(KindProgressEvent::Type::Succeeded, *current_, kindStageName(*current_));
     // A stage that finishes without a start line (kind on a terminal rewrites one line) still gets its start.
     if (parsed->type != KindProgressEvent::Type::Started && current_ != parsed->stage)
         emit(KindProgressEvent::Type::Started, parsed->stage, parsed->detail, /*startsNow=*/false);

@@ -39,12 +39,14 @@ public:
     std::string summary() const override { return "check the host, create, delete or inspect a lab's kind clusters"; }
     std::string usage() const override {
         return "Usage: kubeclass-grade cluster preflight|up|down|status PROFILE [--format text|json]\n"
-               "                                [--kubeconfig FILE] [--skip-preflight]\n\n"
+               "                                [--kubeconfig FILE] [--skip-preflight] [--keep-gpus]\n\n"
                "PROFILE is a profile id (lab-02-gpu-sim, from clusters/profiles/) or a profile file.\n"
                "preflight  checks docker, kind, kubectl, helm, memory, disk, inotify limits, host ports and, for\n"
                "           real GPUs, nvidia-smi and the NVIDIA container toolkit; each failure says how to fix it.\n"
                "up         preflight, then creates each kind cluster (an existing one is reused), waits for its nodes,\n"
                "           sets up GPU nodes (simulated or real), post-create steps, addons and multi-cluster routes.\n"
+               "           --keep-gpus: then keep simulated GPU nodes as the profile says (re-applied whenever the\n"
+               "           kubelet zeroes them) until Ctrl-C.\n"
                "down       deletes the profile's kind clusters.\n"
                "status     shows each cluster, its nodes (role, Ready, taints, GPUs) and the GPU mode.\n\n"
                "--kubeconfig FILE  the kubeconfig kind writes the clusters' contexts to (default:\n"
@@ -54,7 +56,7 @@ public:
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
-        auto parsed = parseArgs(args, {{"format", true}, {"kubeconfig", true}, {"skip-preflight", false}});
+        auto parsed = parseArgs(args, {{"format", true}, {"kubeconfig", true}, {"skip-preflight", false}, {"keep-gpus", false}});
         if (!parsed) return badUsage(io, parsed.error().message);
         if (parsed->positional.size() != 2)
             return badUsage(io, parsed->positional.empty() ? "missing action: preflight, up, down or status"
@@ -65,6 +67,7 @@ public:
         const std::string format = parsed->valueOr("format", "text");
         if (format != "text" && format != "json") return badUsage(io, "--format must be text or json");
         if (parsed->has("skip-preflight") && action != "up") return badUsage(io, "--skip-preflight applies to up only");
+        if (parsed->has("keep-gpus") && action != "up") return badUsage(io, "--keep-gpus applies to up only");
 
         auto path = locateProfile(parsed->positional[1]);
         if (!path) {
@@ -95,6 +98,13 @@ public:
         gInterrupt = options.cancel.get();
         auto previous = std::signal(SIGINT, onInterrupt);
         int code = up(lifecycle, *profile, format, io);
+        if (code == kExitGraded && parsed->has("keep-gpus") && profile->usesSimulatedGpus()) {
+            io.err << "keeping simulated GPUs in place; press Ctrl-C to stop" << std::endl;
+            if (auto kept = lifecycle.keepSimulatedGpus(*profile, options.cancel); !kept) {
+                io.err << "kubeclass-grade cluster up: " << kept.error().message << "\n";
+                code = kExitClusterUnreachable;
+            }
+        }
         std::signal(SIGINT, previous);
         gInterrupt = nullptr;
         return code;

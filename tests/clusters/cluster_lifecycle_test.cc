@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <thread>
+
 #include "clusters/cluster_lifecycle.h"
 #include "clusters/gpu_simulator.h"
 #include "clusters/profile_loader.h"
@@ -291,4 +293,36 @@ TEST_CASE("status shows which clusters exist, their nodes and the GPU mode", "[l
     REQUIRE(absent.has_value());
     CHECK_FALSE((*absent)[0].exists);
     CHECK(none.kind.callsStartingWith({"get", "kubeconfig"}).empty());
+}
+
+TEST_CASE("keepSimulatedGpus re-applies GPU capacity the kubelet zeroed until cancelled", "[lifecycle]") {
+    Harness h;
+    auto api = ApiDouble::start();
+    for (const char* n : {"lab-02-gpu-sim-control-plane", "lab-02-gpu-sim-worker", "lab-02-gpu-sim-worker2", "lab-02-gpu-sim-worker3"})
+        api->create(kindNode(n, "172.18.0.2", "10.244.0.0/24"));
+    h.serve("lab-02-gpu-sim", *api);
+    ClusterLifecycle lifecycle(posixProcessRunner(), nullptr, h.options());
+    auto cancel = std::make_shared<Cancellation>();
+    Status kept;
+    std::thread keeper([&] { kept = lifecycle.keepSimulatedGpus(shipped("lab-02-gpu-sim"), cancel); });
+
+    auto capacityIs = [&](const std::string& value) {
+        for (int i = 0; i < 200; ++i) {
+            auto n = api->get("v1", "Node", "", "lab-02-gpu-sim-worker2");
+            if (n && (*n)["status"]["capacity"].value("nvidia.com/gpu", "") == value) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    };
+    CHECK(capacityIs("4"));
+    // The kubelet re-registers and zeroes the extended resource.
+    auto node = *api->get("v1", "Node", "", "lab-02-gpu-sim-worker2");
+    node["status"]["capacity"]["nvidia.com/gpu"] = "0";
+    node["status"]["allocatable"]["nvidia.com/gpu"] = "0";
+    node["metadata"].erase("resourceVersion");
+    api->update(node);
+    CHECK(capacityIs("4"));
+    cancel->cancel();
+    keeper.join();
+    CHECK(kept.has_value());
 }

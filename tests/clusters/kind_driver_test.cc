@@ -159,8 +159,8 @@ TEST_CASE("list, kubeconfig, load image and delete run the right kind commands",
     TempDir dir;
     FakeTool kind(dir, "kind");
     kind.on({"get", "clusters"}, {.stdoutText = "lab-01\nlab-04-hub\n"});
-    kind.on({"get", "kubeconfig", "--name", "lab-01", "--internal"}, {.stdoutText = "server: https://lab-01-control-plane:6443\n"});
     kind.on({"get", "kubeconfig", "--name", "lab-01"}, {.stdoutText = "server: https://127.0.0.1:41234\n"});
+    kind.on({"get", "kubeconfig", "--name", "lab-01", "--internal"}, {.stdoutText = "server: https://lab-01-control-plane:6443\n"});
     kind.on({"get", "kubeconfig", "--name", "gone"}, {.stderrText = "ERROR: could not locate any control plane nodes\n", .exitCode = 1});
     auto driver = driverFor(kind);
 

@@ -93,3 +93,19 @@ TEST_CASE("the tracker keeps only the last lines", "[kind]") {
     REQUIRE(tracker.lastLines().size() == 3);
     CHECK(tracker.lastLines().front() == "line 7");
 }
+
+TEST_CASE("kind's wait for the control plane ends with its Ready line", "[kind]") {
+    auto clock = std::make_shared<kc::testing::FakeClock>();
+    std::vector<KindProgressEvent> events;
+    kc::KindProgressTracker tracker(clock, [&](const KindProgressEvent& e) { events.push_back(e); });
+    tracker.onLine(" \xE2\x80\xA2 Waiting \xE2\x89\xA4 5m0s for control-plane = Ready \xE2\x8F\xB3  ...");
+    clock->advance(std::chrono::seconds(25));
+    tracker.onLine(" \xE2\x80\xA2 Ready after 25s \xF0\x9F\x92\x9A");
+    tracker.finishSucceeded();
+    REQUIRE(events.size() == 4);
+    CHECK(events[1].stage == KindStage::WaitingForReady);
+    CHECK(events[1].type == KindProgressEvent::Type::Succeeded);
+    CHECK(events[1].elapsed == std::chrono::seconds(25));
+    CHECK(events[3].stage == KindStage::Ready);
+    CHECK(tracker.lastCompletedStage() == KindStage::Ready);  // finishSucceeded adds no second "ready"
+}

@@ -82,8 +82,8 @@ TEST_CASE("cluster up, status and down run end to end against the API double", "
                          {"metadata", {{"name", "cli-tiny-control-plane"}}},
                          {"status", {{"conditions", kc::Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}});
     std::string doubleConfig = api->writeKubeconfig(host.dir.path() + "/double.kubeconfig");
-    host.kind.on({"get", "clusters"}, {.stderrText = "No kind clusters found.\n", .times = 1});
     host.kind.on({"get", "clusters"}, {.stdoutText = "cli-tiny\n"});
+    host.kind.on({"get", "clusters"}, {.stderrText = "No kind clusters found.\n", .times = 1});  // the first call
     host.kind.on({"create", "cluster"}, {.stderrText = "Creating cluster \"cli-tiny\" ...\n \xE2\x80\xA2 Ensuring node image (kindest/node:v1.31.2) \xF0\x9F\x96\xBC  ...\n \xE2\x9C\x93 Ensuring node image (kindest/node:v1.31.2) \xF0\x9F\x96\xBC\n"});
     host.kind.on({"get", "kubeconfig", "--name", "cli-tiny"}, {.stdoutFile = doubleConfig});
     std::string kubeconfig = host.dir.path() + "/state/kubeconfig";

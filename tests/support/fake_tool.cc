@@ -42,6 +42,7 @@ FakeTool::FakeTool(const TempDir& dir, std::string name) : name_(std::move(name)
     rulesDir_ = dir_ + "/" + name_ + ".rules";
     dir.write(name_ + ".calls", "");
     dir.write(name_ + ".rules/default/exit", "0\n");
+    dir.write(name_ + ".rules/count", "0\n");
     std::string script =
         "#!/bin/sh\n"
         "# Fake " + name_ + " for kubeclass tests: logs argv, answers from the rules folder.\n"
@@ -51,9 +52,9 @@ FakeTool::FakeTool(const TempDir& dir, std::string name) : name_(std::move(name)
         "for a in \"$@\"; do joined=\"$joined$a$SEP\"; done\n"
         "printf '%s\\n' \"$joined\" >> " + shellQuote(log_) + "\n"
         "reply=\"$RULES/default\"\n"
-        "n=0\n"
-        "while [ -d \"$RULES/$n\" ]; do\n"
-        "  d=\"$RULES/$n\"; n=$((n+1))\n"
+        "n=$(cat \"$RULES/count\")\n"
+        "while [ \"$n\" -gt 0 ]; do\n"
+        "  n=$((n-1)); d=\"$RULES/$n\"\n"
         "  prefix=$(cat \"$d/prefix\"; printf x); prefix=${prefix%x}\n"
         "  case \"$joined\" in \"$prefix\"*) ;; *) continue;; esac\n"
         "  if [ -f \"$d/times\" ]; then\n"
@@ -104,6 +105,7 @@ void FakeTool::writeRule(const std::string& folder, const std::vector<std::strin
 
 FakeTool& FakeTool::on(std::vector<std::string> argvPrefix, FakeReply reply) {
     writeRule(rulesDir_ + "/" + std::to_string(rules_++), argvPrefix, reply);
+    std::ofstream(rulesDir_ + "/count", std::ios::trunc) << rules_ << "\n";
     return *this;
 }
 

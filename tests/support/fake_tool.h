@@ -30,7 +30,8 @@ public:
     // Writes <dir>/bin/<name>; calls are logged to <dir>/<name>.calls.
     FakeTool(const TempDir& dir, std::string name);
 
-    // The first rule (in the order added) whose argv prefix matches the call and that has calls left answers it.
+    // The most recently added rule whose argv prefix matches the call and that has calls left answers it, so a
+    // test can override a general rule for a few calls by adding a narrower or counted one after it.
     FakeTool& on(std::vector<std::string> argvPrefix, FakeReply reply);
     // Calls no rule matches: exit 0 with no output unless set.
     FakeTool& otherwise(FakeReply reply);
