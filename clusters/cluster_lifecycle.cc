@@ -303,6 +303,11 @@ Status ClusterLifecycle::setUpGpus(KubeClient& client, const ClusterProfile& clu
     }
     if (!real.empty()) {
         auto start = clock_->monotonicNow();
+        if (hostGpus_.empty()) {  // a reused cluster with preflight skipped: nothing has asked nvidia-smi yet
+            auto gpus = detectGpus(*runner_, options_.preflight.nvidiaSmi);
+            if (!gpus) return fail(gpus.error().context("real GPUs"));
+            hostGpus_ = *gpus;
+        }
         for (const auto& spec : real) {
             auto steps = realGpuNodeSteps(spec, hostGpus_, options_.preflight.tools.docker);
             if (!steps) return fail(steps.error().context("real GPUs on node " + spec.nodeName));

@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "clusters/cluster_lifecycle.h"
@@ -325,4 +327,47 @@ TEST_CASE("keepSimulatedGpus re-applies GPU capacity the kubelet zeroed until ca
     cancel->cancel();
     keeper.join();
     CHECK(kept.has_value());
+}
+
+TEST_CASE("up of lab-02-gpu-real mounts the host GPUs into the worker, runs its node steps and installs the device plugin", "[lifecycle]") {
+    Harness h;
+    FakeTool nvidiaSmi(h.dir, "nvidia-smi");
+    nvidiaSmi.on({}, {.stdoutText = "0, NVIDIA H100 80GB HBM3, GPU-1b2c3d4e-0000-1111-2222-333344445555, 81559, 550.90.07\n"});
+    auto api = ApiDouble::start();
+    for (const char* n : {"lab-02-gpu-real-control-plane", "lab-02-gpu-real-worker", "lab-02-gpu-real-worker2"})
+        api->create(kindNode(n, "172.18.0.2", "10.244.0.0/24"));
+    h.kind.on({"get", "clusters"}, {.stderrText = "No kind clusters found.\n"});
+    h.serve("lab-02-gpu-real", *api);
+    FakeReply create{.stderrText = kindCreateStderr("lab-02-gpu-real")};
+    create.copyArgFileFlag = "--config";
+    create.copyArgFileTo = h.dir.path() + "/seen-config.json";
+    h.kind.on({"create", "cluster", "--name", "lab-02-gpu-real"}, create);
+    auto options = h.options();
+    options.preflight.nvidiaSmi = nvidiaSmi.path();
+    ClusterLifecycle lifecycle(posixProcessRunner(), nullptr, options);
+    auto report = lifecycle.up(shipped("lab-02-gpu-real"));
+    INFO((report ? "" : report.error().message));
+    REQUIRE(report.has_value());
+
+    // The GPU worker (node 1) keeps the profile's labels and taint patch and gains the GPU mounts.
+    std::ifstream in(h.dir.path() + "/seen-config.json");
+    Json config = Json::parse(in);
+    const Json& worker = config["nodes"][1];
+    CHECK(worker["labels"]["kubeclass.dev/pool"] == "gpu");
+    CHECK(worker["labels"]["kubeclass.dev/gpu-mode"] == "real");
+    REQUIRE(worker["extraMounts"].is_array());
+    REQUIRE_FALSE(worker["extraMounts"].empty());
+    CHECK_THAT(worker["extraMounts"][0]["containerPath"].get<std::string>(), Catch::StartsWith("/var/run/nvidia-container-devices/"));
+    CHECK(worker["extraMounts"][0]["hostPath"] == "/dev/null");
+    CHECK_THAT(worker["kubeadmConfigPatches"][0].get<std::string>(), Catch::Contains("nvidia.com/gpu"));
+    CHECK_FALSE(config["nodes"][2].contains("extraMounts"));
+
+    // Per-node steps ran on the GPU worker only, and the device plugin is in place.
+    auto execs = h.docker.callsStartingWith({"exec"});
+    REQUIRE_FALSE(execs.empty());
+    for (const auto& e : execs) CHECK(e[1] == "lab-02-gpu-real-worker");
+    CHECK(api->get("node.k8s.io/v1", "RuntimeClass", "", "nvidia").has_value());
+    auto plugin = api->get("apps/v1", "DaemonSet", "nvidia-device-plugin", "nvidia-device-plugin-daemonset");
+    REQUIRE(plugin.has_value());
+    CHECK((*plugin)["spec"]["template"]["spec"]["runtimeClassName"] == "nvidia");
 }

@@ -1,7 +1,9 @@
 // The profiles kubeclass ships (clusters/profiles/) load without errors and have what issue 3 asks of each lab.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "clusters/data_roots.h"
 #include "clusters/kind_config.h"
