@@ -245,7 +245,8 @@ GpuNodeChange GpuSimulator::reconcileNode(const GpuNodeSpec& spec, const ConfigS
             auto patched = client_.patch(nodeRef(spec.nodeName), ops);
             if (!patched) {
                 // A failed test (someone changed the taints) or a conflict: read the node again and redo.
-                bool retry = (patched.error().kind == ErrorKind::Invalid || patched.error().kind == ErrorKind::Conflict) &&
+                const ErrorKind kind = patched.error().kind;
+                bool retry = (kind == ErrorKind::Invalid || kind == ErrorKind::Conflict) &&
                              attempt < options_.maxConflictRetries && !taintsAdded.empty();
                 if (retry) continue;
                 change.error = Error(patched.error()).context("labelling and tainting node " + spec.nodeName);
@@ -265,7 +266,8 @@ GpuNodeChange GpuSimulator::reconcileNode(const GpuNodeSpec& spec, const ConfigS
             if (!hasMap && !effect.resources.empty()) {
                 if (!node.contains("status") || !node["status"].is_object())
                     statusOps.push_back({{"op", "add"}, {"path", "/status"}, {"value", Json::object()}});
-                statusOps.push_back({{"op", "add"}, {"path", std::string("/status/") + field}, {"value", Json::object()}});
+                statusOps.push_back(
+                    {{"op", "add"}, {"path", std::string("/status/") + field}, {"value", Json::object()}});
             }
             for (const auto& [name, count] : effect.resources) {
                 if (hasMap && statusValue(node, field, name) == std::to_string(count)) continue;
@@ -327,17 +329,17 @@ Status GpuSimulator::runUntil(std::shared_ptr<Cancellation> cancel,
     std::condition_variable done;
     std::optional<Error> failure;
 
-    std::set<std::string> ours;
-    for (const auto& spec : nodes_) ours.insert(spec.nodeName);
-
     // A node event matters when it is one of ours; reconciling re-reads the node and writes only what differs,
     // so our own writes coming back as MODIFIED settle after one read.
     auto onNodeEvent = [&](const WatchEvent& event) {
         std::vector<std::string> touched;
+        auto nameOf = [](const Json& object) {
+            return object.is_object() ? object.value("metadata", Json::object()).value("name", "") : std::string();
+        };
         if (event.type == "RESYNC") {
-            for (const auto& item : event.list.items) touched.push_back(item["metadata"].value("name", ""));
+            for (const auto& item : event.list.items) touched.push_back(nameOf(item));
         } else if (event.type == "ADDED" || event.type == "MODIFIED") {
-            touched.push_back(event.object["metadata"].value("name", ""));
+            touched.push_back(nameOf(event.object));
         }
         std::vector<const GpuNodeSpec*> specs;
         for (const auto& spec : nodes_)
@@ -384,7 +386,11 @@ Status GpuSimulator::runUntil(std::shared_ptr<Cancellation> cancel,
                 done.notify_all();
                 break;
             }
-            clock_->sleepFor(std::chrono::milliseconds(500 << std::min(failures, 5)));
+            // Back off in short slices so a cancel is not held up by a long sleep.
+            const auto backoff = std::chrono::milliseconds(500 << std::min(failures, 5));
+            for (auto slept = std::chrono::milliseconds(0); slept < backoff && !stop->cancelled();
+                 slept += std::chrono::milliseconds(100))
+                clock_->sleepFor(std::chrono::milliseconds(100));
         }
         done.notify_all();
     };

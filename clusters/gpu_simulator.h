@@ -73,7 +73,7 @@ public:
     // re-registration, someone removed a label or taint, the device-plugin.config label changed) or the
     // ConfigMap changes. `onReconcile` gets every report that changed something or failed. Returns when
     // `cancel` is set (success) or when a watch fails for a reason other than a timeout or a dropped stream
-    // (after bounded retries with backoff).
+    // (after bounded retries with backoff). With no simulated node it returns after the first reconcile.
     Status runUntil(std::shared_ptr<Cancellation> cancel,
                     std::function<void(const GpuReconcileReport&)> onReconcile = {});
 

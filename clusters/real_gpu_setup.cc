@@ -2,7 +2,10 @@
 // kind created it, and the device plugin that advertises the GPUs to Kubernetes.
 #include "clusters/real_gpu_setup.h"
 
+#include "clusters/bounded_file.h"
+
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -139,6 +142,118 @@ Result<std::vector<NodeStep>> realGpuNodeSteps(const GpuNodeSpec& spec, const st
             steps.push_back(script(docker, node, "hide the GPUs that belong to other nodes", body));
     }
     return steps;
+}
+
+namespace {
+
+// The last few lines of a step's output, for the error when it fails.
+std::string lastLines(const std::string& text, size_t count) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, std::min<size_t>(end - start, 300));
+        if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
+        start = end + 1;
+    }
+    std::string out;
+    for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
+        out += (out.empty() ? "" : "\n") + lines[i];
+    return out;
+}
+
+}  // namespace
+
+Status runNodeSteps(ProcessRunner& runner, const std::vector<NodeStep>& steps,
+                    const std::function<void(const NodeStep&)>& onStart, std::chrono::milliseconds timeout) {
+    for (const auto& step : steps) {
+        if (step.argv.empty()) return fail(ErrorKind::Invalid, step.node + ": step \"" + step.title + "\" has no command");
+        if (onStart) onStart(step);
+        ProcessSpec spec;
+        spec.program = step.argv.front();
+        spec.args.assign(step.argv.begin() + 1, step.argv.end());
+        spec.timeout = timeout;
+        auto ran = runner.run(spec);
+        const std::string what = "node " + step.node + ": " + step.title;
+        if (!ran) return fail(Error(ran.error()).context(what));
+        if (ran->exitCode != 0) {
+            std::string tail = lastLines(ran->stderrText.empty() ? ran->stdoutText : ran->stderrText, 5);
+            return fail(ErrorKind::Other, what + " failed (exit " + std::to_string(ran->exitCode) + ")" +
+                                              (tail.empty() ? std::string() : ":\n" + tail));
+        }
+    }
+    return {};
+}
+
+Result<bool> toolkitAcceptsVolumeMounts(std::string_view configToml, const std::string& sourceName) {
+    const std::string key = "accept-nvidia-visible-devices-as-volume-mounts";
+    size_t start = 0;
+    int lineNumber = 0;
+    while (start < configToml.size()) {
+        size_t end = configToml.find('\n', start);
+        if (end == std::string_view::npos) end = configToml.size();
+        std::string line(configToml.substr(start, end - start));
+        start = end + 1;
+        ++lineNumber;
+        size_t first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#') continue;
+        if (line[first] == '[') break;  // the key is top-level; sections start after it
+        if (line.compare(first, key.size(), key) != 0) continue;
+        size_t eq = line.find('=', first + key.size());
+        if (eq == std::string::npos || line.find_first_not_of(" \t", first + key.size()) != eq) continue;
+        std::string value = line.substr(eq + 1);
+        if (auto hash = value.find('#'); hash != std::string::npos) value.resize(hash);
+        value.erase(0, value.find_first_not_of(" \t\r"));
+        value.erase(value.find_last_not_of(" \t\r") + 1);
+        if (value == "true") return true;
+        if (value == "false") return false;
+        return fail(ErrorKind::Invalid, sourceName + ":" + std::to_string(lineNumber) + ": " + key +
+                                            ": must be true or false, not \"" + value.substr(0, 40) + "\"");
+    }
+    return false;
+}
+
+Status checkRealGpuHost(ProcessRunner& runner, const std::string& configPath, const std::string& docker) {
+    std::vector<std::string> problems;
+    auto toml = readFileBounded(configPath, 1024 * 1024);
+    if (!toml) {
+        problems.push_back("the NVIDIA container toolkit is not configured (" + toml.error().message +
+                           "): install nvidia-container-toolkit, then run `sudo nvidia-ctk runtime configure "
+                           "--runtime=docker --set-as-default --cdi.enabled`");
+    } else {
+        auto accepts = toolkitAcceptsVolumeMounts(*toml, configPath);
+        if (!accepts)
+            problems.push_back(accepts.error().message);
+        else if (!*accepts)
+            problems.push_back(configPath + ": kind nodes get GPUs through volume mounts, which the toolkit "
+                                            "refuses: run `sudo nvidia-ctk config --set "
+                                            "accept-nvidia-visible-devices-as-volume-mounts=true --in-place` "
+                                            "and `sudo systemctl restart docker`");
+    }
+    ProcessSpec spec;
+    spec.program = docker;
+    spec.args = {"info", "--format", "{{.DefaultRuntime}}"};
+    spec.timeout = std::chrono::seconds(30);
+    auto info = runner.run(spec);
+    if (!info) {
+        problems.push_back("cannot ask docker for its default runtime: " + info.error().message);
+    } else if (info->exitCode != 0) {
+        std::string said = info->stderrText.substr(0, 300);
+        while (!said.empty() && std::isspace(static_cast<unsigned char>(said.back()))) said.pop_back();
+        problems.push_back("`docker info` failed (exit " + std::to_string(info->exitCode) + "): " + said);
+    } else {
+        std::string runtime = info->stdoutText;
+        while (!runtime.empty() && std::isspace(static_cast<unsigned char>(runtime.back()))) runtime.pop_back();
+        if (runtime != "nvidia")
+            problems.push_back("docker's default runtime is \"" + runtime.substr(0, 60) +
+                               "\", not nvidia: run `sudo nvidia-ctk runtime configure --runtime=docker "
+                               "--set-as-default --cdi.enabled` and `sudo systemctl restart docker`");
+    }
+    if (problems.empty()) return {};
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+    return fail(ErrorKind::Invalid, message);
 }
 
 std::vector<Json> devicePluginObjects(const DevicePluginInstall& install) {

@@ -5,12 +5,16 @@
 // and the nvidia runtime as docker's default.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clusters/gpu_inventory.h"
 #include "clusters/gpu_node_spec.h"
 #include "clusters/json.h"
+#include "clusters/process_runner.h"
 #include "clusters/result.h"
 
 namespace kc {
@@ -32,6 +36,21 @@ Result<Json> kindNodeForRealGpus(const GpuNodeSpec& spec, const std::vector<GpuD
 Result<std::vector<Json>> kindNodesForRealGpus(const std::vector<GpuNodeSpec>& specs,
                                                const std::vector<GpuDevice>& hostGpus);
 
+// Where the NVIDIA container toolkit keeps its runtime settings on the host.
+inline constexpr const char* kNvidiaRuntimeConfig = "/etc/nvidia-container-runtime/config.toml";
+
+// Whether the toolkit's config.toml turns on accept-nvidia-visible-devices-as-volume-mounts (a top-level key;
+// commented out and false by default). Invalid when the key has a value other than true/false.
+Result<bool> toolkitAcceptsVolumeMounts(std::string_view configToml, const std::string& sourceName);
+
+// The host checks real GPU nodes need beyond nvidia-smi, for preflight: the toolkit config (read bounded from
+// configPath) accepts device lists as volume mounts, and docker's default runtime is nvidia
+// (`docker info --format {{.DefaultRuntime}}`). Each failure says what to run (the nvkind setup commands:
+// nvidia-ctk runtime configure --runtime=docker --set-as-default --cdi.enabled; nvidia-ctk config --set
+// accept-nvidia-visible-devices-as-volume-mounts=true --in-place; restart docker). All failures in one error.
+Status checkRealGpuHost(ProcessRunner& runner, const std::string& configPath = kNvidiaRuntimeConfig,
+                        const std::string& docker = "docker");
+
 // One step run against a node container after `kind create cluster`, in order.
 struct NodeStep {
     std::string node;
@@ -45,6 +64,13 @@ struct NodeStep {
 // remove /dev/nvidiaN of GPUs the node was not given. `docker` is the docker program to call.
 Result<std::vector<NodeStep>> realGpuNodeSteps(const GpuNodeSpec& spec, const std::vector<GpuDevice>& hostGpus,
                                                const std::string& docker = "docker");
+
+// Runs the steps in order through the runner (each with `timeout`), calling onStart before each. Stops at the
+// first step that fails or exits non-zero: the error names the node, the step, the exit code and the last
+// lines the step printed.
+Status runNodeSteps(ProcessRunner& runner, const std::vector<NodeStep>& steps,
+                    const std::function<void(const NodeStep&)>& onStart = {},
+                    std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
 struct DevicePluginInstall {
     std::string version = "v0.17.1";  // pinned k8s-device-plugin release

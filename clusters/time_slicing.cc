@@ -342,7 +342,12 @@ GpuSharingEffect computeSharingEffect(const DevicePluginConfig* config, const st
     }
 
     std::string product = baseProduct;
-    if (shared && !effect.renamed) product += "-SHARED";
+    if (shared && !effect.renamed) {
+        // Keep the value within the 63 characters a label value may have.
+        const std::string suffix = "-SHARED";
+        if (product.size() + suffix.size() > 63) product.resize(63 - suffix.size());
+        product += suffix;
+    }
     effect.labels["nvidia.com/gpu.product"] = product;
     effect.labels["nvidia.com/gpu.count"] = std::to_string(gpuCount);
     effect.labels["nvidia.com/gpu.replicas"] = std::to_string(effect.replicas);

@@ -250,3 +250,28 @@ TEST_CASE("a fake nvidia-smi on PATH is found and run by the posix_spawn runner"
     REQUIRE_FALSE(missing);
     CHECK(missing.error().kind == ErrorKind::NotFound);
 }
+
+TEST_CASE("the host's own GPUs are detected when nvidia-smi is present") {
+    auto runner = posixProcessRunner();
+    ProcessSpec probe;
+    probe.program = "nvidia-smi";
+    probe.args = {"-L"};
+    auto listed = runner->run(probe);
+    if (!listed && listed.error().kind == ErrorKind::NotFound) {
+        WARN("SKIPPED: no nvidia-smi on this machine");
+        return;
+    }
+    auto gpus = detectGpus(*runner);
+    if (!gpus) {
+        WARN("SKIPPED: nvidia-smi is here but the GPUs cannot be queried: " + gpus.error().message);
+        return;
+    }
+    REQUIRE_FALSE(gpus->empty());
+    for (const auto& gpu : *gpus) {
+        WARN("GPU " << gpu.index << ": " << gpu.name << ", " << gpu.memoryMiB << " MiB, driver " << gpu.driverVersion);
+        CHECK(gpu.uuid.rfind("GPU-", 0) == 0);
+        CHECK(gpu.memoryMiB > 0);
+        // `nvidia-smi -L` lists the same GPU by name and UUID.
+        CHECK(listed->stdoutText.find(gpu.name + " (UUID: " + gpu.uuid + ")") != std::string::npos);
+    }
+}

@@ -12,6 +12,7 @@
 #include "clusters/gpu_simulator.h"
 #include "clusters/kube_client.h"
 #include "tests/support/api_double.h"
+#include "tests/support/fake_clock.h"
 
 using namespace kc;
 using namespace kc::testing;
@@ -88,6 +89,41 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
         std::this_thread::sleep_for(10ms);
     }
     return condition();
+}
+
+// The real transport, with a hook that runs after each answer arrives: lets a test change the cluster at an
+// exact point between the code's read and its write.
+class HookedTransport final : public Transport {
+public:
+    HookedTransport(std::unique_ptr<Transport> inner, std::function<void(const HttpRequest&)> after)
+        : inner_(std::move(inner)), after_(std::move(after)) {}
+    Result<HttpResponse> send(const HttpRequest& request) override {
+        auto response = inner_->send(request);
+        after_(request);
+        return response;
+    }
+    Result<HttpResponse> stream(const HttpRequest& request,
+                                const std::function<bool(std::string_view line)>& onLine) override {
+        return inner_->stream(request, onLine);
+    }
+
+private:
+    std::unique_ptr<Transport> inner_;
+    std::function<void(const HttpRequest&)> after_;
+};
+
+TransportFactory hookedFactory(std::function<void(const HttpRequest&)> after) {
+    return [after](const TransportConfig& config) -> Result<std::unique_ptr<Transport>> {
+        auto inner = cpprestTransportFactory()(config);
+        if (!inner) return fail(inner.error());
+        return std::unique_ptr<Transport>(std::make_unique<HookedTransport>(std::move(*inner), after));
+    };
+}
+
+bool watching(const ApiDouble& api, const std::string& collectionPrefix) {
+    for (const auto& r : api.requests())
+        if (r.target.rfind(collectionPrefix, 0) == 0 && r.target.find("watch=1") != std::string::npos) return true;
+    return false;
 }
 
 size_t writes(const ApiDouble& api) {
@@ -167,7 +203,9 @@ TEST_CASE("simulated GPU nodes get GFD labels the taint and nvidia.com/gpu capac
     Json taints = node(*c.api, "lab-worker")["spec"]["taints"];
     REQUIRE(taints.size() == 2);
     CHECK(taints[0]["key"] == "example.com/maintenance");
-    CHECK(taints[1] == Json{{"key", "nvidia.com/gpu"}, {"value", "present"}, {"effect", "NoSchedule"}});
+    CHECK(taints[1]["key"] == "nvidia.com/gpu");
+    CHECK(taints[1]["value"] == "present");
+    CHECK(taints[1]["effect"] == "NoSchedule");
 
     // The CPU worker and the control plane are not touched.
     CHECK(capacity(*c.api, "lab-worker3", "nvidia.com/gpu") == "<none>");
@@ -193,6 +231,39 @@ TEST_CASE("a taint with the same key and effect but another value is corrected i
     Json taints = node(*c.api, "lab-worker2")["spec"]["taints"];
     REQUIRE(taints.size() == 1);
     CHECK(taints[0]["value"] == "present");
+}
+
+TEST_CASE("a taint added by someone else between our read and our write is kept") {
+    Cluster c;
+    // Right after the simulator's first read of the node comes back, another manager taints the node.
+    bool changed = false;
+    auto hook = [&](const HttpRequest& request) {
+        if (changed || request.method != "GET" || request.target != "/api/v1/nodes/lab-worker2") return;
+        changed = true;
+        Json n = node(*c.api, "lab-worker2");
+        n["spec"]["taints"] = Json::array({{{"key", "example.com/drain"}, {"effect", "NoExecute"}}});
+        c.api->update(n);
+    };
+    TransportConfig config;
+    config.server = c.api->url();
+    config.caPem = c.api->pki().caPem;
+    config.clientCertPem = c.api->pki().clientCertPem;
+    config.clientKeyPem = c.api->pki().clientKeyPem;
+    KubeClient client(config, hookedFactory(hook), noCredentials());
+
+    GpuSimulator sim(client, {t4Worker("lab-worker2")});
+    auto report = sim.reconcileOnce();
+    REQUIRE(changed);
+    REQUIRE(report.ok());
+    Json taints = node(*c.api, "lab-worker2")["spec"]["taints"];
+    REQUIRE(taints.size() == 2);
+    CHECK(taints[0]["key"] == "example.com/drain");
+    CHECK(taints[1]["key"] == "nvidia.com/gpu");
+    // The guarded write was refused once and redone after a fresh read.
+    int refused = 0;
+    for (const auto& r : c.api->requests())
+        if (r.method == "PATCH" && r.target.rfind("/api/v1/nodes/lab-worker2?", 0) == 0 && r.status == 422) ++refused;
+    CHECK(refused == 1);
 }
 
 TEST_CASE("a missing node is reported per node and the others are still set up") {
@@ -225,6 +296,9 @@ TEST_CASE("while running the simulator re-patches capacity the kubelet zeroed or
     std::thread runner([&] { result = sim.runUntil(cancel); });
 
     REQUIRE(eventually([&] { return capacity(*c.api, "lab-worker", "nvidia.com/gpu") == "4"; }));
+    // It watches rather than polls: both watches show up in the request log.
+    CHECK(eventually([&] { return watching(*c.api, "/api/v1/nodes?"); }));
+    CHECK(eventually([&] { return watching(*c.api, "/api/v1/namespaces/nvidia-device-plugin/configmaps?"); }));
 
     // Re-registration: the kubelet reports the extended resource as 0.
     Json n = node(*c.api, "lab-worker");
@@ -250,17 +324,6 @@ TEST_CASE("while running the simulator re-patches capacity the kubelet zeroed or
     cancel->cancel();
     runner.join();
     CHECK(result);
-    // It watched rather than polled: the watches are in the request log.
-    bool watchedNodes = false, watchedConfig = false;
-    for (const auto& r : c.api->requests()) {
-        if (r.target.rfind("/api/v1/nodes?", 0) == 0 && r.target.find("watch=1") != std::string::npos)
-            watchedNodes = true;
-        if (r.target.find("/namespaces/nvidia-device-plugin/configmaps?") != std::string::npos &&
-            r.target.find("watch=1") != std::string::npos)
-            watchedConfig = true;
-    }
-    CHECK(watchedNodes);
-    CHECK(watchedConfig);
 }
 
 TEST_CASE("time-slicing from the device-plugin ConfigMap multiplies capacity and marks the product SHARED") {
@@ -366,4 +429,33 @@ TEST_CASE("while running the simulator follows the ConfigMap as it appears chang
     CHECK(result);
     std::lock_guard lock(reportsMutex);
     CHECK(reports.size() >= 4);  // initial setup and the three config changes each changed something
+}
+
+TEST_CASE("a watch that keeps failing ends runUntil with the error after backing off") {
+    Cluster c;
+    auto clock = std::make_shared<FakeClock>();
+    GpuSimulatorOptions options;
+    options.clock = clock;
+    GpuSimulator sim(*c.client, {a100Worker("lab-worker")}, options);
+    // Every watch request of nodes is answered 500; lists and everything else work.
+    c.api->injectFault({FaultKind::InternalError, "GET", "/api/v1/nodes?watch=1", -1});
+    auto cancel = std::make_shared<Cancellation>();
+    std::thread guard([&] {
+        // A safety net so a regression cannot hang the suite: cancel after 20 s.
+        eventually([&] { return cancel->cancelled(); }, 20s);
+        cancel->cancel();
+    });
+    auto result = sim.runUntil(cancel);
+    bool timedOut = cancel->cancelled();
+    cancel->cancel();
+    guard.join();
+    CHECK_FALSE(timedOut);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message.find("keeping simulated GPU nodes up to date") != std::string::npos);
+    CHECK(result.error().kind == ErrorKind::Server);
+    // It waited between attempts (on the injected clock), growing from 1 s.
+    auto sleeps = clock->sleeps();
+    CHECK(sleeps.size() >= 10);
+    // The initial setup still happened.
+    CHECK(capacity(*c.api, "lab-worker", "nvidia.com/gpu") == "4");
 }

@@ -349,6 +349,30 @@ TEST_CASE("a JSON patch on node status sets an extended resource capacity") {
     CHECK((*server->get("v1", "Node", "", "gpu-worker"))["status"]["capacity"]["cpu"] == "8");
 }
 
+TEST_CASE("a JSON patch on an object changes only the named paths and a failed test refuses it") {
+    auto server = ApiDouble::start();
+    server->create(Json::parse(R"({"apiVersion":"v1","kind":"Node","metadata":{"name":"gpu-worker",
+        "labels":{"kubernetes.io/hostname":"gpu-worker"}},"spec":{"taints":[]}})"));
+    auto client = clientFor(*server);
+    auto patched = client->patch({"v1", "Node", "", "gpu-worker"},
+                                 Json::parse(R"([{"op":"add","path":"/metadata/labels/nvidia.com~1gpu.present","value":"true"}])"));
+    REQUIRE(patched);
+    CHECK((*patched)["metadata"]["labels"]["nvidia.com/gpu.present"] == "true");
+    CHECK((*patched)["metadata"]["labels"]["kubernetes.io/hostname"] == "gpu-worker");
+
+    auto refused = client->patch({"v1", "Node", "", "gpu-worker"},
+                                 Json::parse(R"([{"op":"test","path":"/spec/taints","value":[{"key":"x","effect":"NoSchedule"}]},
+                                                 {"op":"add","path":"/spec/taints","value":[]}])"));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::Invalid);
+    bool sentFieldManager = false;
+    for (const auto& r : server->requests())
+        if (r.method == "PATCH" && r.target == "/api/v1/nodes/gpu-worker?fieldManager=kubeclass" &&
+            r.contentType == "application/json-patch+json")
+            sentFieldManager = true;
+    CHECK(sentFieldManager);
+}
+
 TEST_CASE("pod logs and events come back through the client") {
     auto server = ApiDouble::start();
     server->create(Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"op","namespace":"default"},

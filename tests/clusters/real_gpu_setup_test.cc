@@ -5,8 +5,10 @@
 
 #include "clusters/bounded_file.h"
 #include "clusters/cpprest_transport.h"
+#include "clusters/kube_client.h"
 #include "clusters/real_gpu_setup.h"
 #include "tests/support/api_double.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kc;
 
@@ -162,4 +164,125 @@ TEST_CASE("device plugin objects are accepted by server-side apply") {
     REQUIRE(ds);
     CHECK((*ds)["spec"]["template"]["spec"]["runtimeClassName"] == "nvidia");
     CHECK(api->get("node.k8s.io/v1", "RuntimeClass", "", "nvidia"));
+}
+
+namespace {
+
+// Answers `docker info` with a canned default runtime.
+class DockerInfoRunner final : public ProcessRunner {
+public:
+    explicit DockerInfoRunner(ProcessResult answer) : answer_(std::move(answer)) {}
+    std::vector<ProcessSpec> specs;
+    Result<ProcessResult> run(const ProcessSpec& spec) override {
+        specs.push_back(spec);
+        return answer_;
+    }
+
+private:
+    ProcessResult answer_;
+};
+
+ProcessResult dockerSays(int code, const std::string& out, const std::string& err = "") {
+    ProcessResult r;
+    r.exitCode = code;
+    r.stdoutText = out;
+    r.stderrText = err;
+    return r;
+}
+
+// The toolkit's config.toml as installed: the key is commented out, sections follow.
+const char* kDefaultToml = R"(#accept-nvidia-visible-devices-as-volume-mounts = false
+#accept-nvidia-visible-devices-envvar-when-unprivileged = true
+disable-require = false
+
+[nvidia-container-cli]
+ldconfig = "@/sbin/ldconfig.real"
+)";
+
+}  // namespace
+
+TEST_CASE("the toolkit accepts device mounts only when the top-level key is true") {
+    CHECK_FALSE(*toolkitAcceptsVolumeMounts(kDefaultToml, "config.toml"));
+    CHECK(*toolkitAcceptsVolumeMounts("accept-nvidia-visible-devices-as-volume-mounts = true\n[x]\n", "c"));
+    CHECK(*toolkitAcceptsVolumeMounts("  accept-nvidia-visible-devices-as-volume-mounts=true # set by nvkind\n", "c"));
+    // The same key inside a section is not the toolkit's setting.
+    CHECK_FALSE(*toolkitAcceptsVolumeMounts("[other]\naccept-nvidia-visible-devices-as-volume-mounts = true\n", "c"));
+    auto bad = toolkitAcceptsVolumeMounts("a = 1\naccept-nvidia-visible-devices-as-volume-mounts = yes\n", "c.toml");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "c.toml:2: accept-nvidia-visible-devices-as-volume-mounts: must be true or false, not \"yes\"");
+}
+
+TEST_CASE("the real GPU host check names each missing piece and its fix") {
+    kc::testing::TempDir dir;
+    std::string off = dir.write("off.toml", kDefaultToml);
+    std::string on = dir.write("on.toml", "accept-nvidia-visible-devices-as-volume-mounts = true\n");
+
+    DockerInfoRunner good(dockerSays(0, "nvidia\n"));
+    CHECK(checkRealGpuHost(good, on, "/usr/bin/docker"));
+    REQUIRE(good.specs.size() == 1);
+    CHECK(good.specs[0].program == "/usr/bin/docker");
+    CHECK(good.specs[0].args == std::vector<std::string>{"info", "--format", "{{.DefaultRuntime}}"});
+
+    DockerInfoRunner runc(dockerSays(0, "runc\n"));
+    auto both = checkRealGpuHost(runc, off);
+    REQUIRE_FALSE(both);
+    INFO(both.error().message);
+    CHECK(both.error().message.find("nvidia-ctk config --set accept-nvidia-visible-devices-as-volume-mounts=true") !=
+          std::string::npos);
+    CHECK(both.error().message.find("docker's default runtime is \"runc\"") != std::string::npos);
+    CHECK(both.error().message.find("--set-as-default") != std::string::npos);
+
+    DockerInfoRunner down(dockerSays(1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n"));
+    auto missing = checkRealGpuHost(down, dir.path() + "/absent.toml");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().message.find("toolkit is not configured") != std::string::npos);
+    CHECK(missing.error().message.find("Cannot connect to the Docker daemon") != std::string::npos);
+}
+
+namespace {
+
+// Plays docker exec: succeeds unless the script mentions `failOn`, and records what ran.
+class StepRunner final : public ProcessRunner {
+public:
+    explicit StepRunner(std::string failOn) : failOn_(std::move(failOn)) {}
+    std::vector<ProcessSpec> specs;
+    Result<ProcessResult> run(const ProcessSpec& spec) override {
+        specs.push_back(spec);
+        ProcessResult r;
+        r.exitCode = 0;
+        if (!failOn_.empty() && spec.args.back().find(failOn_) != std::string::npos) {
+            r.exitCode = 1;
+            r.stderrText = "line 1\nline 2\nline 3\nline 4\nline 5\nJob for containerd.service failed.\n";
+        }
+        return r;
+    }
+
+private:
+    std::string failOn_;
+};
+
+}  // namespace
+
+TEST_CASE("node steps run in order and stop at the first failure with its last lines") {
+    auto gpus = hostGpus("a100-40gb-2x.csv");
+    auto steps = realGpuNodeSteps(realNode("lab-worker", {1}), gpus);
+    REQUIRE(steps);
+    REQUIRE(steps->size() == 4);
+
+    StepRunner ok("");
+    std::vector<std::string> started;
+    REQUIRE(runNodeSteps(ok, *steps, [&](const NodeStep& s) { started.push_back(s.title); }));
+    CHECK(started.size() == 4);
+    REQUIRE(ok.specs.size() == 4);
+    CHECK(ok.specs[0].program == "docker");
+    CHECK(ok.specs[0].args[0] == "exec");
+    CHECK(ok.specs[3].args.back() == "while umount /dev/nvidia0 2>/dev/null; do :; done\nrm -f /dev/nvidia0\n");
+
+    StepRunner broken("systemctl restart containerd");
+    auto failed = runNodeSteps(broken, *steps);
+    REQUIRE_FALSE(failed);
+    CHECK(broken.specs.size() == 2);  // the steps after the failing one do not run
+    CHECK(failed.error().message ==
+          "node lab-worker: configure containerd for the NVIDIA runtime failed (exit 1):\n"
+          "line 2\nline 3\nline 4\nline 5\nJob for containerd.service failed.");
 }
