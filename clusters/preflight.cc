@@ -376,19 +376,13 @@ private:
                 "sudo nvidia-ctk config --set accept-nvidia-visible-devices-as-volume-mounts=true --in-place");
             return;
         }
-        static const std::regex setting(R"(^\s*accept-nvidia-visible-devices-as-volume-mounts\s*=\s*(\w+))");
-        std::istringstream in(*text);
-        std::string line, value;
-        while (std::getline(in, line)) {
-            std::smatch m;
-            if (std::regex_search(line, m, setting)) value = m[1].str();
-        }
-        if (value == "true")
+        auto accepts = toolkitAcceptsVolumeMounts(*text, options_.nvidiaRuntimeConfig);
+        if (accepts && *accepts)
             add("nvidia-toolkit", title, Outcome::Pass, "accept-nvidia-visible-devices-as-volume-mounts = true");
         else
             add("nvidia-toolkit", title, Outcome::Fail,
-                options_.nvidiaRuntimeConfig + ": accept-nvidia-visible-devices-as-volume-mounts is " +
-                    (value.empty() ? "not set" : value),
+                accepts ? options_.nvidiaRuntimeConfig + ": accept-nvidia-visible-devices-as-volume-mounts is not true"
+                        : accepts.error().message,
                 "sudo nvidia-ctk config --set accept-nvidia-visible-devices-as-volume-mounts=true --in-place && "
                 "sudo systemctl restart docker");
     }

@@ -15,6 +15,7 @@
 #include "clusters/kind_driver.h"
 #include "clusters/process_runner.h"
 #include "clusters/profile.h"
+#include "clusters/real_gpu_setup.h"
 
 namespace kc {
 
@@ -44,7 +45,7 @@ struct PreflightOptions {
     // kind's known-issues page: several clusters exhaust the default inotify limits.
     long long minInotifyWatches = 524288;
     long long minInotifyInstances = 512;
-    std::string nvidiaRuntimeConfig = "/etc/nvidia-container-runtime/config.toml";
+    std::string nvidiaRuntimeConfig = kNvidiaRuntimeConfig;
     // Clusters that already exist are reused by `up`: their host ports are theirs, not a clash.
     std::vector<std::string> existingClusters;
 };
