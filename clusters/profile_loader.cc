@@ -575,7 +575,15 @@ private:
         auto v = requiredString(object, at, "version");
         if (!v) return;
         // A range or a moving tag would make two students' clusters differ.
-        if (*v == "latest" || *v == "stable" || v->find_first_of("*^~<>|x ") != std::string::npos)
+        bool wildcardPart = false;  // "1.x", "x.2": an "x" or "X" standing for a whole version component
+        for (size_t start = 0; start <= v->size();) {
+            size_t dot = v->find('.', start);
+            std::string part = v->substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            if (part == "x" || part == "X") wildcardPart = true;
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+        }
+        if (*v == "latest" || *v == "stable" || wildcardPart || v->find_first_of("*^~<>| ") != std::string::npos)
             error(at.key("version"), at.key("version").field, "\"" + *v + "\" is not a pinned version");
         out = *v;
     }
