@@ -10,8 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
-#include "clusters/bounded_file.h"
 
 namespace kc {
 
@@ -19,7 +19,19 @@ namespace {
 
 class SystemHostProbes final : public HostProbes {
 public:
-    Result<std::string> readFile(const std::string& path) override { return readFileBounded(path, 1024 * 1024); }
+    // /proc and /sys files report size 0, so read until end of file (bounded) instead of trusting stat.
+    Result<std::string> readFile(const std::string& path) override {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return fail(errno == ENOENT ? ErrorKind::NotFound : ErrorKind::Other, "cannot open " + path);
+        constexpr size_t kLimit = 1024 * 1024;
+        std::string text;
+        char buffer[8192];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            text.append(buffer, static_cast<size_t>(in.gcount()));
+            if (text.size() > kLimit) return fail(ErrorKind::Invalid, path + " is larger than 1 MiB");
+        }
+        return text;
+    }
 
     Result<unsigned long long> freeDiskBytes(const std::string& path) override {
         struct statvfs info {};

@@ -26,11 +26,23 @@ std::string seconds(std::chrono::milliseconds ms) {
     return buffer;
 }
 
+// A tool missing from PATH is the host not being ready, like a failed preflight; the rest is the cluster's side.
+bool toolMissing(const Error& error) {
+    return error.kind == ErrorKind::NotFound && error.message.find("was not found on PATH") != std::string::npos;
+}
+
 int exitFor(const Error& error) {
+    if (toolMissing(error)) return kExitPreflightFailed;
     switch (error.kind) {
         case ErrorKind::Invalid: return kExitBadInput;
         default: return kExitClusterUnreachable;
     }
+}
+
+void reportError(CliIo io, const std::string& action, const std::string& profileId, const Error& error) {
+    io.err << "kubeclass-grade cluster " << action << ": " << error.message << "\n";
+    if (toolMissing(error))
+        io.err << "run `kubeclass-grade cluster preflight " << profileId << "` to see everything the host lacks\n";
 }
 
 class ClusterCommand : public CliCommand {
@@ -52,7 +64,7 @@ public:
                "--kubeconfig FILE  the kubeconfig kind writes the clusters' contexts to (default:\n"
                "                   ~/.local/state/kubeclass/kubeconfig); each cluster also gets FILE's folder/<name>.kubeconfig.\n"
                "Exit codes: 0 done, 2 bad input (invalid profile: every error as FILE:LINE:COL), 3 a cluster step failed\n"
-               "or a cluster is unreachable, 4 preflight failed.\n";
+               "or a cluster is unreachable, 4 preflight failed (or kind/docker is not installed).\n";
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
@@ -128,7 +140,7 @@ private:
                 io.err << "kubeclass-grade cluster up: preflight failed; nothing was created\n";
                 return kExitPreflightFailed;
             }
-            io.err << "kubeclass-grade cluster up: " << report.error().message << "\n";
+            reportError(io, "up", profile.id, report.error());
             return report.error().kind == ErrorKind::Cancelled ? kExitClusterUnreachable : exitFor(report.error());
         }
         if (format == "json") {
@@ -157,7 +169,7 @@ private:
     static int down(ClusterLifecycle& lifecycle, const Profile& profile, const std::string& format, CliIo io) {
         auto result = lifecycle.down(profile);
         if (!result) {
-            io.err << "kubeclass-grade cluster down: " << result.error().message << "\n";
+            reportError(io, "down", profile.id, result.error());
             return exitFor(result.error());
         }
         if (format == "json") {
@@ -174,7 +186,7 @@ private:
     static int status(ClusterLifecycle& lifecycle, const Profile& profile, const std::string& format, CliIo io) {
         auto result = lifecycle.status(profile);
         if (!result) {
-            io.err << "kubeclass-grade cluster status: " << result.error().message << "\n";
+            reportError(io, "status", profile.id, result.error());
             return exitFor(result.error());
         }
         bool unreadable = false;
