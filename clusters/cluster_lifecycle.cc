@@ -311,19 +311,11 @@ Status ClusterLifecycle::setUpGpus(KubeClient& client, const ClusterProfile& clu
         for (const auto& spec : real) {
             auto steps = realGpuNodeSteps(spec, hostGpus_, options_.preflight.tools.docker);
             if (!steps) return fail(steps.error().context("real GPUs on node " + spec.nodeName));
-            for (const auto& step : *steps) {
-                if (auto c = checkCancelled(); !c) return c;
-                if (step.argv.empty()) continue;
+            if (auto c = checkCancelled(); !c) return c;
+            auto ran = runNodeSteps(*runner_, *steps, [&](const NodeStep& step) {
                 progress(cluster.name, "gpu", step.node + ": " + step.title);
-                auto r = runTool(step.argv.front(), {step.argv.begin() + 1, step.argv.end()}, std::chrono::minutes(10));
-                if (!r) return fail(r.error().context(step.node + ": " + step.title));
-                if (r->exitCode != 0) {
-                    std::string tail;
-                    for (const auto& l : lastLinesOf(r->stderrText + "\n" + r->stdoutText, 5)) tail += "\n  " + l;
-                    return fail(ErrorKind::Other, step.node + ": " + step.title + " failed with status " +
-                                                      std::to_string(r->exitCode) + tail);
-                }
-            }
+            });
+            if (!ran) return fail(ran.error().context("real GPUs on node " + spec.nodeName));
         }
         DevicePluginInstall install;
         for (const auto& spec : real)
