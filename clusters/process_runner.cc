@@ -105,8 +105,11 @@ public:
         std::string stderrLine;
         size_t written = 0;
         const auto deadline = std::chrono::steady_clock::now() + spec.timeout;
-        bool timedOut = false, tooMuch = false;
+        bool timedOut = false, tooMuch = false, cancelled = false;
+        // With a cancel flag, poll in short slices so a cancel is noticed quickly.
+        const long long slice = spec.cancel ? 100 : 1000;
         while (out.fds[0] >= 0 || err.fds[0] >= 0) {
+            if (spec.cancel && spec.cancel->cancelled()) { cancelled = true; break; }
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) { timedOut = true; break; }
             pollfd fds[3];
@@ -115,7 +118,7 @@ public:
             if (out.fds[0] >= 0) { outIndex = n; fds[n++] = {out.fds[0], POLLIN, 0}; }
             if (err.fds[0] >= 0) { errIndex = n; fds[n++] = {err.fds[0], POLLIN, 0}; }
             if (in.fds[1] >= 0) { inIndex = n; fds[n++] = {in.fds[1], POLLOUT, 0}; }
-            int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), 1000)));
+            int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), slice)));
             if (ready < 0 && errno != EINTR) break;
             if (ready <= 0) continue;
             if (inIndex >= 0 && fds[inIndex].revents) {
@@ -154,6 +157,20 @@ public:
         if (spec.onStderrLine && !stderrLine.empty()) spec.onStderrLine(stderrLine);
         if (timedOut || tooMuch) ::kill(pid, SIGKILL);
         int status = 0;
+        if (cancelled) {
+            // A cancelled kind gets a chance to stop its own children; SIGKILL follows if it does not exit.
+            ::kill(pid, SIGTERM);
+            const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (::waitpid(pid, &status, WNOHANG) == 0) {
+                if (std::chrono::steady_clock::now() > grace) {
+                    ::kill(pid, SIGKILL);
+                    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+                    break;
+                }
+                ::usleep(20000);
+            }
+            return fail(ErrorKind::Cancelled, "\"" + spec.program + "\" was cancelled and stopped");
+        }
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         if (timedOut)
             return fail(ErrorKind::Timeout, "\"" + spec.program + "\" did not finish within " +

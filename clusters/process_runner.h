@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "clusters/cancellation.h"
 #include "clusters/result.h"
 
 namespace kc {
@@ -26,6 +27,9 @@ struct ProcessSpec {
     std::chrono::milliseconds timeout{60000};
     std::function<void(std::string_view line)> onStderrLine;  // progress, as it arrives
     size_t maxOutputBytes = 16 * 1024 * 1024;                 // each of stdout, stderr
+    // When set, the child is stopped (SIGTERM, then SIGKILL after 5 s) soon after it is cancelled, and run() fails
+    // with Cancelled.
+    std::shared_ptr<Cancellation> cancel;
 };
 
 struct ProcessResult {
@@ -37,7 +41,8 @@ struct ProcessResult {
 class ProcessRunner {
 public:
     virtual ~ProcessRunner() = default;
-    // Fails (Timeout, NotFound, Other) only when the program could not run to the end; a non-zero exit is a result.
+    // Fails (Timeout, Cancelled, NotFound, Other) only when the program could not run to the end; a non-zero exit is
+    // a result.
     virtual Result<ProcessResult> run(const ProcessSpec& spec) = 0;
 };
 

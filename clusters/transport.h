@@ -12,19 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "clusters/cancellation.h"
 #include "clusters/result.h"
 
 namespace kc {
-
-// Shared flag a caller sets to abandon a request or a stream from another thread.
-class Cancellation {
-public:
-    void cancel() { cancelled_.store(true); }
-    bool cancelled() const { return cancelled_.load(); }
-
-private:
-    std::atomic<bool> cancelled_{false};
-};
 
 struct HttpRequest {
     std::string method = "GET";

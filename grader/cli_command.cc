@@ -29,7 +29,8 @@ std::string CliRegistry::helpText() const {
     if (commands_.empty()) text += "  (none yet in this build)\n";
     text +=
         "\nData goes to stdout; logs and progress to stderr.\n"
-        "Exit codes: 0 graded, 1 --fail-under not met, 2 bad input, 3 cluster unreachable.\n";
+        "Exit codes: 0 graded, 1 --fail-under not met, 2 bad input, 3 cluster unreachable or a cluster operation\n"
+        "failed, 4 cluster preflight failed.\n";
     return text;
 }
 

@@ -14,7 +14,8 @@ enum ExitCode : int {
     kExitGraded = 0,
     kExitBelowThreshold = 1,
     kExitBadInput = 2,
-    kExitClusterUnreachable = 3,
+    kExitClusterUnreachable = 3,  // also: a cluster operation (kind create, node wait, addon) failed
+    kExitPreflightFailed = 4,     // `cluster preflight|up`: the host is not ready; every failed check has a fix
 };
 
 struct CliIo {

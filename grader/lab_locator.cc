@@ -2,11 +2,8 @@
 #include "grader/lab_locator.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <system_error>
-
-#include "kubeclass_version.h"
 
 namespace fs = std::filesystem;
 
@@ -19,25 +16,7 @@ bool isLabId(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-std::string executableDir() {
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : exe.parent_path().string();
-}
-
 }  // namespace
-
-std::vector<std::string> dataRootCandidates() {
-    std::vector<std::string> roots;
-    // An explicit data directory is the only one: falling back would grade against some other copy of a lab.
-    if (const char* env = std::getenv("KUBECLASS_DATA_DIR"); env && *env) return {env};
-    roots.push_back(KUBECLASS_SOURCE_DIR);
-    if (std::string dir = executableDir(); !dir.empty()) {
-        roots.push_back((fs::path(dir) / ".." / "share" / "kubeclass").lexically_normal().string());
-        roots.push_back((fs::path(dir) / "..").lexically_normal().string());
-    }
-    return roots;
-}
 
 Result<std::string> locateRubric(const std::string& lab, const std::vector<std::string>& dataRoots) {
     if (lab.empty()) return fail(ErrorKind::Invalid, "no lab given");

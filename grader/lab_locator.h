@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "clusters/data_roots.h"
 #include "clusters/result.h"
 
 namespace kc::grader {
 
-// Where labs/ is looked for: $KUBECLASS_DATA_DIR alone when set; otherwise the source tree this binary was built
-// from, then beside the executable (<exe>/../share/kubeclass, <exe>/..), the first with a labs/ folder winning.
-std::vector<std::string> dataRootCandidates();
+// Where labs/ is looked for (clusters/data_roots.h): the first candidate with a labs/ folder wins.
+using kc::dataRootCandidates;
 
 // The rubric file for LAB. A value naming an existing file is that file; an existing directory means its
 // rubric.yaml; anything else must be an id, matched against <root>/labs/<id> or <root>/labs/<id>-* in each
