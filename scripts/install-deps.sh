@@ -7,7 +7,7 @@ purpose="${1:-build}"
 packages=(
   cmake ninja-build g++ pkg-config ccache
   libcpprest-dev libssl-dev openssl libyaml-cpp-dev nlohmann-json3-dev libexpected-dev
-  libsqlite3-dev
+  libsqlite3-dev libgit2-dev
   qt6-base-dev qt6-qpa-plugins
 )
 if [ "$purpose" = test ]; then
