@@ -9,7 +9,7 @@
 
 #include "clusters/process_runner.h"
 
-namespace kc {
+namespace kc::grader {
 
 struct GitUserPass {
     std::string username;
@@ -40,4 +40,4 @@ GitCredentialConfig gitCredentialConfigFromEnvironment();
 
 std::shared_ptr<GitCredentialProvider> makeGitCredentialProvider(GitCredentialConfig config);
 
-}  // namespace kc
+}  // namespace kc::grader

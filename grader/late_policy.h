@@ -9,7 +9,7 @@
 
 #include "clusters/result.h"
 
-namespace kc {
+namespace kc::grader {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
@@ -39,8 +39,8 @@ struct LatePolicy {
 };
 
 struct Lateness {
-    bool late = false;
-    std::chrono::seconds lateBy{0};  // 0 when on time
+    bool late = false;               // after the deadline plus the rule's grace
+    std::chrono::seconds lateBy{0};  // time after the deadline (grace included); 0 at or before it
     long periodsLate = 0;            // started periods after the deadline; 0 when on time or no rule
     double penaltyFraction = 0;      // 0..1 of the score to take away
 };
@@ -51,4 +51,4 @@ Lateness assessLateness(TimePoint commitTime, const LatePolicy& policy);
 // The score after the penalty: earned * (1 - penaltyFraction).
 double applyLatePenalty(double earned, const Lateness& lateness);
 
-}  // namespace kc
+}  // namespace kc::grader

@@ -9,7 +9,7 @@
 
 #include "clusters/result.h"
 
-namespace kc {
+namespace kc::grader {
 
 // One student's row. Column names in the header (any order, case and spaces/dashes ignored):
 // student_id, name, email, repo_url (required); branch, path (optional).
@@ -42,4 +42,4 @@ Result<Roster> parseRoster(std::string_view text, const std::string& sourceName,
 // Reads and parses a roster file; relative local repo paths are resolved against the roster's folder.
 Result<Roster> loadRoster(const std::string& path, const RosterLimits& limits = {});
 
-}  // namespace kc
+}  // namespace kc::grader

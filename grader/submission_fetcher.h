@@ -8,7 +8,7 @@
 #include "grader/git_credentials.h"
 #include "grader/submission_source.h"
 
-namespace kc {
+namespace kc::grader {
 
 struct GitFetcherConfig {
     // Layout: WORKDIR/repos/<studentId>.git (bare, reused) and WORKDIR/trees/<studentId>/ (recreated each fetch).
@@ -32,4 +32,4 @@ private:
     GitFetcherConfig config_;
 };
 
-}  // namespace kc
+}  // namespace kc::grader

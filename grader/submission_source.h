@@ -12,7 +12,7 @@
 #include "grader/late_policy.h"
 #include "grader/roster.h"
 
-namespace kc {
+namespace kc::grader {
 
 // Which commit of the branch is graded.
 enum class CommitChoice {
@@ -78,4 +78,4 @@ public:
     virtual Result<FetchedSubmission> fetch(const RosterEntry& student, const SubmissionWindow& window) = 0;
 };
 
-}  // namespace kc
+}  // namespace kc::grader
