@@ -27,7 +27,9 @@ std::string lateNote(const SubmissionRecord& s) {
 std::vector<ExportFile> exportGradescope(const std::vector<SubmissionRecord>& rows, const ExportContext& context) {
     std::vector<ExportFile> files;
     for (const auto& s : rows) {
-        Json results = gradescopeResults(runForExport(s, context), studentOptions());
+        // Gradescope hides tests from students itself by their visibility, so it gets every check (and the
+        // score counts hidden ones, as the student's grade must).
+        Json results = gradescopeResults(runForExport(s, context), ReportOptions{});
         // The penalty applies to the whole submission, which Gradescope's tests do not know about.
         if (s.status == SubmissionStatus::Graded && s.penaltyFraction > 0) {
             results["score"] = s.score;
