@@ -134,16 +134,7 @@ Result<BatchRecord> Gradebook::openBatch(const BatchSpec& spec, const std::strin
     };
     auto existing = find();
     if (!existing) return fail(existing.error());
-    if (*existing) {
-        // A re-run may change the late rule; the newest one is what the scores below were computed with.
-        if (existing->value().spec.lateRule != spec.lateRule) {
-            if (auto s = db_.run("UPDATE batches SET late_rule = ? WHERE id = ?", {spec.lateRule, existing->value().id});
-                !s)
-                return fail(s.error());
-            existing->value().spec.lateRule = spec.lateRule;
-        }
-        return existing->value();
-    }
+    if (*existing) return existing->value();  // with the late handling it was started with
     if (auto s = db_.run("INSERT INTO batches (lab, deadline, mode, late_rule, started_at) VALUES (?, ?, ?, ?, ?)",
                          {spec.lab, spec.deadline, spec.mode, spec.lateRule, now});
         !s)
@@ -153,6 +144,11 @@ Result<BatchRecord> Gradebook::openBatch(const BatchSpec& spec, const std::strin
     r.spec = spec;
     r.startedAt = now;
     return r;
+}
+
+Status Gradebook::setLateRule(std::int64_t batchId, const std::string& lateRule) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return db_.run("UPDATE batches SET late_rule = ? WHERE id = ?", {lateRule, batchId});
 }
 
 Status Gradebook::finishBatch(std::int64_t batchId, const std::string& now) {
@@ -209,9 +205,8 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
 
     std::optional<std::int64_t> existingId;
     SubmissionStatus existingStatus = SubmissionStatus::Error;
-    double existingScore = 0;
     {
-        auto st = db_.prepare("SELECT id, status, score FROM submissions WHERE batch_id = ? AND student = ? AND commit_sha = ?");
+        auto st = db_.prepare("SELECT id, status FROM submissions WHERE batch_id = ? AND student = ? AND commit_sha = ?");
         if (!st) return fail(st.error());
         if (auto b = st->bind({batchId, s.student, s.commit}); !b) return fail(b.error());
         auto row = st->step();
@@ -221,7 +216,6 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
             auto status = statusFromName(st->text(1));
             if (!status) return fail(status.error());
             existingStatus = *status;
-            existingScore = st->real(2);
         }
     }
     if (existingId && isFinal(existingStatus) && !regrade) return RecordOutcome::KeptExisting;
@@ -238,11 +232,27 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
         runJson = gradeRunToJson(s.run, all).dump(-1, ' ', false, Json::error_handler_t::replace);
     }
 
+    // What a regrade is compared with: the student's newest final result in the batch, whatever its commit
+    // (grading a later commit is a regrade too).
+    std::optional<std::int64_t> previousId;
+    double previousScore = 0;
     std::map<std::string, OldCheck> oldChecks;
-    if (existingId && regrade) {
+    if (regrade) {
+        auto st = db_.prepare(std::string("SELECT id, score FROM submissions WHERE batch_id = ? AND student = ? AND "
+                                          "status IN ") + kStatusFinal + " ORDER BY write_seq DESC LIMIT 1");
+        if (!st) return fail(st.error());
+        if (auto b = st->bind({batchId, s.student}); !b) return fail(b.error());
+        auto row = st->step();
+        if (!row) return fail(row.error());
+        if (*row) {
+            previousId = st->integer(0);
+            previousScore = st->real(1);
+        }
+    }
+    if (previousId) {
         auto st = db_.prepare("SELECT check_id, outcome, earned FROM check_results WHERE submission_id = ?");
         if (!st) return fail(st.error());
-        if (auto b = st->bind({*existingId}); !b) return fail(b.error());
+        if (auto b = st->bind({*previousId}); !b) return fail(b.error());
         for (;;) {
             auto row = st->step();
             if (!row) return fail(row.error());
@@ -307,7 +317,7 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
         }
     }
 
-    if (existingId && regrade && isFinal(existingStatus)) {
+    if (previousId) {
         auto audit = db_.prepare("INSERT INTO regrades (submission_id, check_id, grader, at, reason, old_outcome, "
                                  "new_outcome, old_earned, new_earned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!audit) return fail(audit.error());
@@ -316,21 +326,20 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
         std::set<std::string> ids;
         for (const auto& [id, _] : oldChecks) ids.insert(id);
         for (const auto& [id, _] : newChecks) ids.insert(id);
-        double explained = 0;
         for (const auto& id : ids) {
             OldCheck before = oldChecks.count(id) ? oldChecks[id] : OldCheck{"absent", 0};
             OldCheck after = newChecks.count(id) ? newChecks[id] : OldCheck{"absent", 0};
             if (before.outcome == after.outcome && before.earned == after.earned) continue;
-            explained += after.earned - before.earned;
             if (auto r = audit->run({submissionId, id, regrade->grader, regrade->at, regrade->reason, before.outcome,
                                      after.outcome, before.earned, after.earned});
                 !r)
                 return fail(r.error());
         }
-        // A penalty change moves the score without any check changing: log it against the submission.
-        if (score != existingScore && explained == 0)
+        // The submission's score as well (checks and the late penalty together), so one row answers "what grade
+        // changed".
+        if (score != previousScore)
             if (auto r = audit->run({submissionId, std::string(), regrade->grader, regrade->at, regrade->reason,
-                                     std::string("score"), std::string("score"), existingScore, score});
+                                     std::string("score"), std::string("score"), previousScore, score});
                 !r)
                 return fail(r.error());
     }
@@ -343,8 +352,8 @@ Result<RecordOutcome> Gradebook::recordLocked(std::int64_t batchId, const Submis
             return fail(r.error());
 
     if (auto c = tx->commit(); !c) return fail(c.error());
-    if (!existingId) return RecordOutcome::Inserted;
-    return isFinal(existingStatus) ? RecordOutcome::Regraded : RecordOutcome::Updated;
+    if (previousId) return RecordOutcome::Regraded;
+    return existingId ? RecordOutcome::Updated : RecordOutcome::Inserted;
 }
 
 Status Gradebook::overrideCheck(std::int64_t batchId, const std::string& student, const std::string& checkId,

@@ -23,7 +23,8 @@ struct BatchSpec {
     std::string lab;
     std::string deadline;  // ISO 8601 as given (normalised by the caller), "" for none
     std::string mode;      // snapshot | fresh | reuse | context
-    std::string lateRule;  // the --late-penalty text, "" for none (recorded, not part of the identity)
+    std::string lateRule;  // how late work is handled (--late-penalty, --grade-late), "" for none; recorded, not
+                           // part of the identity: changing it on a batch means regrading it
 };
 
 struct BatchRecord {
@@ -69,7 +70,7 @@ struct RegradeBy {
 struct RegradeEntry {
     std::string student;
     std::string commit;
-    std::string checkId;  // "" for a change of the submission's score that no check explains (a penalty)
+    std::string checkId;  // "" for the submission's score (after the late penalty): outcomes "score"
     std::string grader;
     std::string at;
     std::string reason;
@@ -81,7 +82,7 @@ enum class RecordOutcome {
     Inserted,     // first finished write for this key
     Updated,      // replaced an error row
     KeptExisting, // the key was already final and this was not a regrade: nothing written
-    Regraded,     // replaced a final row, audit written
+    Regraded,     // a regrade over an earlier final result of the student (any commit), audit written
 };
 
 class Gradebook {
@@ -89,8 +90,10 @@ public:
     // Opens or creates the file and migrates it (PRAGMA user_version). A file from a newer kubeclass is refused.
     static Result<std::unique_ptr<Gradebook>> open(const std::string& path);
 
-    // Resumes the batch with this lab, deadline and mode, or starts one at `now`.
+    // Resumes the batch with this lab, deadline and mode (returning the late rule it was started with), or starts
+    // one at `now`.
     Result<BatchRecord> openBatch(const BatchSpec& spec, const std::string& now);
+    Status setLateRule(std::int64_t batchId, const std::string& lateRule);
     Status finishBatch(std::int64_t batchId, const std::string& now);
     Result<std::vector<BatchRecord>> batches();
 

@@ -183,10 +183,24 @@ public:
             return kExitBadInput;
         }
         std::string now = formatIso8601(std::chrono::system_clock::now());
-        auto batch = (*gradebook)->openBatch({sharedRubric->lab, deadlineText, mode, lateRule}, now);
+        std::string lateHandling = lateRule + (parsed->has("grade-late") ? " (grade-late)" : "");
+        auto batch = (*gradebook)->openBatch({sharedRubric->lab, deadlineText, mode, lateHandling}, now);
         if (!batch) {
             io.err << "kubeclass-grade batch: gradebook " << dbPath << ": " << batch.error().message << "\n";
             return kExitBadInput;
+        }
+        // Resuming with other late handling would mix two rules in one batch.
+        if (batch->resumed && batch->spec.lateRule != lateHandling) {
+            if (!parsed->has("regrade")) {
+                io.err << "kubeclass-grade batch: batch " << batch->id << " was graded with late handling \""
+                       << batch->spec.lateRule << "\", not \"" << lateHandling
+                       << "\"; add --regrade to grade it again under the new rule\n";
+                return kExitBadInput;
+            }
+            if (auto set = (*gradebook)->setLateRule(batch->id, lateHandling); !set) {
+                io.err << "kubeclass-grade batch: gradebook " << dbPath << ": " << set.error().message << "\n";
+                return kExitBadInput;
+            }
         }
         io.err << (batch->resumed ? "resuming" : "starting") << " batch " << batch->id << " (" << sharedRubric->lab
                << ", " << (deadlineText.empty() ? "no deadline" : "deadline " + deadlineText) << ", " << mode

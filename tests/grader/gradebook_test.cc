@@ -140,7 +140,7 @@ TEST_CASE("gradebook: a regrade logs who, when and each check whose result chang
     REQUIRE(outcome);
     CHECK(*outcome == RecordOutcome::Regraded);
     auto audit = book->regrades(batch.id).value();
-    REQUIRE(audit.size() == 1);  // hidden-probe passed both times: not logged
+    REQUIRE(audit.size() == 2);  // config and the score; hidden-probe passed both times: not logged
     CHECK(audit[0].student == "dee");
     CHECK(audit[0].commit == "ddd");
     CHECK(audit[0].checkId == "config");
@@ -151,6 +151,9 @@ TEST_CASE("gradebook: a regrade logs who, when and each check whose result chang
     CHECK(audit[0].newOutcome == "pass");
     CHECK(audit[0].oldEarned == 0);
     CHECK(audit[0].newEarned == 6);
+    CHECK(audit[1].checkId == "");
+    CHECK(audit[1].oldEarned == 4);
+    CHECK(audit[1].newEarned == 10);
     CHECK(book->latest(batch.id).value()[0].score == 10);
     CHECK(book->submissionRowCount(batch.id).value() == 1);
 }
@@ -322,8 +325,11 @@ TEST_CASE("batch: --regrade grades finished students again and audits what chang
     REQUIRE(summary);
     CHECK(summary->resumed == 0);
     auto audit = book->regrades(batchId).value();
-    REQUIRE(audit.size() == 1);  // r2 already passed: no change to log
+    REQUIRE(audit.size() == 2);  // r1's config check and score; r2 already passed: nothing to log
     CHECK(audit[0].student == "r1");
+    CHECK(audit[0].checkId == "config");
     CHECK(audit[0].grader == "prof-y");
+    CHECK(audit[1].student == "r1");
+    CHECK(audit[1].checkId == "");
     CHECK(book->submissionRowCount(batchId).value() == 2);
 }
