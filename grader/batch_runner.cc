@@ -141,12 +141,22 @@ Result<BatchSummary> runBatch(const Roster& roster, SubmissionSource& source, Su
             record.error = fetched->late.count ? "no commit at or before the deadline (" +
                                                      std::to_string(fetched->late.count) + " after it)"
                                                : "no commit at or before the deadline";
-        } else if (auto run = grader.grade(student, *fetched); !run) {
-            record.status = SubmissionStatus::Error;
-            record.error = "grade: " + run.error().message;
         } else {
-            record.status = SubmissionStatus::Graded;
-            record.run = std::move(*run);
+            // A throw from deep inside grading must not end the worker thread (and the process): it is this
+            // student's error.
+            Result<GradeRun> run = fail(ErrorKind::Other, "no result");
+            try {
+                run = grader.grade(student, *fetched);
+            } catch (const std::exception& e) {
+                run = fail(ErrorKind::Other, std::string("internal error: ") + e.what());
+            }
+            if (!run) {
+                record.status = SubmissionStatus::Error;
+                record.error = "grade: " + run.error().message;
+            } else {
+                record.status = SubmissionStatus::Graded;
+                record.run = std::move(*run);
+            }
         }
         record.gradedAt = formatIso8601(clock->now());
         auto saved = gradebook.record(options.batchId, record, options.regradeBy);

@@ -245,7 +245,9 @@ TEST_CASE("batch: a process SIGKILLed while grading loses nothing saved and the 
     pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
-        // The child grades until it is about to grade s3, then dies mid-submission as `kill -9` would.
+        // The child grades until it is about to grade s3, then dies mid-submission as `kill -9` would. The alarm
+        // turns a child stuck on a lock inherited through fork into a failure instead of a hung test.
+        ::alarm(60);
         auto book = Gradebook::open(path);
         if (!book) ::_exit(3);
         CountingSource source;
@@ -332,4 +334,27 @@ TEST_CASE("batch: --regrade grades finished students again and audits what chang
     CHECK(audit[1].student == "r1");
     CHECK(audit[1].checkId == "");
     CHECK(book->submissionRowCount(batchId).value() == 2);
+}
+
+TEST_CASE("batch: a grader that throws for one student records that student's error and grades the rest") {
+    TempDir dir;
+    auto book = openBook(dir.path() + "/g.db");
+    auto batchId = book->openBatch(kSpec, "t0").value().id;
+    CountingSource source;
+    CountingGrader grader;
+    grader.beforeGrade = [](const std::string& student) {
+        if (student == "t1") throw std::runtime_error("boom");
+    };
+    BatchOptions options;
+    options.batchId = batchId;
+    options.jobs = 2;
+    auto summary = runBatch(rosterOf({"t0", "t1", "t2"}), source, grader, *book, options);
+    REQUIRE(summary);
+    CHECK(summary->graded == 2);
+    CHECK(summary->errors == 1);
+    auto rows = book->latest(batchId).value();
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1].student == "t1");
+    CHECK(rows[1].status == SubmissionStatus::Error);
+    CHECK(rows[1].error == "grade: internal error: boom");
 }
