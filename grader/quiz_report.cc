@@ -4,6 +4,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "grader/csv_field.h"
 #include "grader/report.h"
 #include "grader/report_json.h"
 #include "grader/report_text.h"
@@ -24,26 +25,6 @@ std::string utcTimestamp(std::chrono::system_clock::time_point t) {
 std::string quizTitle(const GradedQuiz& g) {
     return std::string(g.answers.kind == quiz::AttemptKind::Module ? "Module quiz" : "Prerequisites self-check") +
            ": student " + g.answers.student;
-}
-
-std::string csvField(const std::string& value) {
-    std::string v = value;
-    // A cell starting with = + - @ is run as a formula by spreadsheets; a student id is not trusted text.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string number(double v) {
-    std::ostringstream s;
-    s.precision(6);
-    s << v;
-    return s.str();
 }
 
 std::string revisitList(const quiz::QuizResult& r) {
@@ -89,13 +70,13 @@ std::string renderQuizCsv(const std::vector<GradedQuiz>& graded) {
     out += "\n";
     for (const auto& g : graded) {
         const auto& r = g.result;
-        out += csvField(g.answers.student) + "," + csvField(g.answers.path) + "," + number(r.earned) + "," +
-               std::to_string(r.questions) + "," + number(r.percent) + "," + (r.passed ? "yes" : "no") + "," +
+        out += csvField(g.answers.student) + "," + csvField(g.answers.path) + "," + csvNumber(r.earned) + "," +
+               std::to_string(r.questions) + "," + csvNumber(r.percent) + "," + (r.passed ? "yes" : "no") + "," +
                csvField(revisitList(r));
         for (int t = quiz::kPrerequisitesTopic; t <= quiz::kLastCourseTopic; ++t) {
             out += ",";
             for (const auto& ts : r.topics)
-                if (ts.topic == t) out += number(ts.percent());
+                if (ts.topic == t) out += csvNumber(ts.percent());
         }
         out += "\n";
     }

@@ -12,5 +12,6 @@ std::unique_ptr<CliCommand> makeCaptureCommand();  // capture_command.cc
 std::unique_ptr<CliCommand> makeRubricCommand();   // rubric_command.cc
 std::unique_ptr<CliCommand> makeQuizCommand();     // quiz_command.cc
 std::unique_ptr<CliCommand> makeClusterCommand();  // cluster_command.cc
+std::unique_ptr<CliCommand> makeBatchCommand();    // batch_command.cc
 
 }  // namespace kc::grader

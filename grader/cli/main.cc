@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     registry.add(kc::grader::makeRubricCommand());
     registry.add(kc::grader::makeQuizCommand());
     registry.add(kc::grader::makeClusterCommand());
+    registry.add(kc::grader::makeBatchCommand());
     std::vector<std::string> args(argv + 1, argv + argc);
     return registry.dispatch(args, kc::grader::CliIo{std::cout, std::cerr});
 }
