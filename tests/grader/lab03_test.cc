@@ -132,6 +132,7 @@ GradeRun gradeLive(const std::string& example, const Rubric& rubric, ApiDouble*&
     serverOut = holder.get();
     auto mesh = std::make_shared<MeshSimulator>();
     playProbeJobs(*holder, mesh);
+    serveJaegerQuery(*holder, mesh);
     Json cluster = readYaml(kLabDir + "/examples/" + example + "/cluster.yaml");
     bool meshInstalled = false;
     for (const auto& item : cluster["items"]) {
