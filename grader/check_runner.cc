@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "grader/step_runner.h"
 
@@ -45,7 +46,8 @@ StepResult runStep(const Step& step, StepContext& ctx, Clock::time_point checkDe
             result.summary = "cancelled";
         if (result.outcome != Outcome::Fail || !ctx.source.isLive()) break;
         auto query = retryQuery(step, ctx.rubric);
-        if (!query) break;
+        auto poll = query ? std::nullopt : retryPollInterval(step);
+        if (!query && !poll) break;
         if (cancelled(options)) {
             result.outcome = Outcome::Error;
             result.summary = "cancelled";
@@ -57,6 +59,13 @@ StepResult runStep(const Step& step, StepContext& ctx, Clock::time_point checkDe
                                   ? " (the check's time budget ran out)"
                                   : " (still so after " + formatDuration(step.timeout) + ")";
             break;
+        }
+        if (poll) {
+            // Polled: pause (in slices, so a cancel is noticed), then ask again; the deadline ends it above.
+            const auto wake = Clock::now() + std::min(left, *poll);
+            while (Clock::now() < wake && !cancelled(options))
+                std::this_thread::sleep_for(std::min(Duration(50), std::chrono::duration_cast<Duration>(wake - Clock::now())));
+            continue;
         }
         // Logs change without any object changing: re-read them at least once a second.
         if (step.kind == StepKind::Logs) left = std::min(left, Duration(1000));

@@ -78,13 +78,24 @@ const char* stepKindName(StepKind kind) {
         case StepKind::Events: return "events";
         case StepKind::Probe: return "probe";
         case StepKind::Provenance: return "provenance";
+        case StepKind::Http: return "http";
     }
     return "assert";
 }
 
 bool isLiveOnly(const Step& step) {
-    // Logs and events are captured into snapshots; applying, deleting and running probe Jobs need a cluster.
-    return step.kind == StepKind::Apply || step.kind == StepKind::Delete || step.kind == StepKind::Probe;
+    // Logs and events are captured into snapshots; applying, deleting, running probe Jobs and asking a service
+    // through the proxy need a cluster.
+    return step.kind == StepKind::Apply || step.kind == StepKind::Delete || step.kind == StepKind::Probe ||
+           step.kind == StepKind::Http;
+}
+
+std::string HttpStep::proxyTarget(const std::string& ns) const {
+    // The API server reads [scheme:]name[:port]: with a scheme, the port part is always present (maybe empty).
+    std::string spec = service;
+    if (!scheme.empty()) spec = scheme + ":" + service + ":" + port;
+    else if (!port.empty()) spec += ":" + port;
+    return "/api/v1/namespaces/" + ns + "/services/" + spec + "/proxy" + path;
 }
 
 std::string LabelSelector::toString() const {

@@ -61,7 +61,7 @@ struct Target {
     std::string describe(size_t count) const;
 };
 
-enum class StepKind { Assert, Absent, Apply, Delete, Logs, Events, Probe, Provenance };
+enum class StepKind { Assert, Absent, Apply, Delete, Logs, Events, Probe, Provenance, Http };
 const char* stepKindName(StepKind kind);  // the YAML key: "assert", "absent", ...
 
 // assert: count of candidates matching `match` satisfies count (default: at least 1).
@@ -153,9 +153,29 @@ struct ProvenanceStep {
     std::vector<std::string> managerAny;
 };
 
+// http: GET `path` on a Service through the API server's service proxy
+// (/api/v1/namespaces/NS/services/[scheme:]NAME[:PORT]/proxy/PATH) and judge the answer: its status (0: any 2xx) and
+// its body, either parsed as JSON and matched against `json` (a pattern), or as text: every `contains` substring in
+// the body and every `regex` found in some line. At most `maxBytes` of body are accepted.
+struct HttpStep {
+    std::string namespace_;  // empty: defaults.namespace, else "default"
+    std::string service;
+    std::string port;    // a number or a port name; empty: the Service's only port
+    std::string scheme;  // "", "http" or "https"
+    std::string path = "/";  // starts with '/', may carry a query; written percent-encoded
+    int status = 0;
+    Json json;  // null: the body is not read as JSON
+    std::vector<std::string> contains;
+    std::vector<std::string> regex;
+    long long maxBytes = 1 << 20;
+    // The request path through the API server for a namespace (the step's own, or the one the runner resolved).
+    std::string proxyTarget(const std::string& ns) const;
+};
+
 struct Step {
     StepKind kind = StepKind::Assert;
-    std::variant<AssertStep, AbsentStep, ApplyStep, DeleteStep, LogsStep, EventsStep, ProbeStep, ProvenanceStep> spec;
+    std::variant<AssertStep, AbsentStep, ApplyStep, DeleteStep, LogsStep, EventsStep, ProbeStep, ProvenanceStep, HttpStep>
+        spec;
     std::string message;  // student-facing, shown when the step fails
     Duration timeout{};   // effective retry window: the step's own, else the rubric default
     bool timeoutWritten = false;

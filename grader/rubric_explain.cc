@@ -93,6 +93,20 @@ struct Explainer {
         for (const auto& [label, count] : s.counts) out << "; " << label << ": " << count.describe();
         return out.str();
     }
+    std::string operator()(const HttpStep& s) const {
+        std::string out = "http: GET " + s.path + " on service \"" + s.service + "\"";
+        if (!s.port.empty()) out += " port " + s.port;
+        if (!s.scheme.empty()) out += " over " + s.scheme;
+        if (!s.namespace_.empty()) out += " in namespace \"" + s.namespace_ + "\"";
+        out += " (through the API server's service proxy) answers ";
+        out += s.status ? "HTTP " + std::to_string(s.status) : std::string("2xx");
+        if (!s.json.is_null()) out += " with a JSON body where " + describePattern(s.json);
+        std::vector<std::string> parts;
+        if (!s.contains.empty()) parts.push_back("contains " + quoteList(s.contains));
+        for (const auto& r : s.regex) parts.push_back("matches /" + r + "/");
+        for (size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : " with a body that ") + parts[i];
+        return out;
+    }
     std::string operator()(const ProvenanceStep& s) const {
         std::string out = "provenance: " + s.target.describe();
         if (!s.controllerKind.empty())

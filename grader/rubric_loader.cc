@@ -61,8 +61,38 @@ std::string joinNames(const std::vector<std::string>& names) {
     return out;
 }
 
-const std::vector<std::string> kStepKinds = {"assert", "absent", "apply", "delete",
-                                             "logs",   "events", "probe", "provenance"};
+const std::vector<std::string> kStepKinds = {"assert", "absent", "apply",      "delete", "logs",
+                                             "events", "probe",  "provenance", "http"};
+
+// A Service name (DNS-1035 label) or port name (IANA service name): lower-case letters, digits and '-', not at
+// either end. Checked here so nothing odd is spliced into the proxy path.
+bool isDnsLabel(const std::string& s, size_t maxLength) {
+    if (s.empty() || s.size() > maxLength || s.front() == '-' || s.back() == '-') return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// An http step's path: '/' then URL characters only (already percent-encoded), no "." or ".." segment, since the
+// proxy would resolve those against the service's root.
+std::string httpPathProblem(const std::string& path) {
+    if (path.empty() || path.front() != '/') return "must start with '/'";
+    if (path.size() > 2048) return "is longer than 2048 characters";
+    static const std::string allowed = "/?&=%:@!$'()*+,;~-._";
+    for (char c : path) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  allowed.find(c) != std::string::npos;
+        if (!ok) return std::string("holds '") + (c == ' ' ? std::string("space") : std::string(1, c)) +
+                        "'; write it percent-encoded";
+    }
+    std::string segments = path.substr(0, path.find('?'));
+    for (size_t at = 0; at < segments.size();) {
+        size_t next = segments.find('/', at + 1);
+        std::string seg = segments.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+        if (seg == "." || seg == "..") return "holds a '" + seg + "' segment";
+        if (next == std::string::npos) break;
+        at = next;
+    }
+    return "";
+}
 
 class Reader {
 public:
@@ -674,6 +704,9 @@ private:
         } else if (kind == "probe") {
             step.kind = StepKind::Probe;
             step.spec = readProbe(body, bp);
+        } else if (kind == "http") {
+            step.kind = StepKind::Http;
+            step.spec = readHttp(body, bp);
         } else {
             step.kind = StepKind::Provenance;
             step.spec = readProvenance(body, bp);
@@ -935,6 +968,86 @@ private:
         }
         if (s.ratio.empty() && s.counts.empty() && !expect->contains("ratio") && !expect->contains("counts"))
             error(ep, "probe expect needs `ratio` or `counts`");
+        return s;
+    }
+
+    // A string or a list of strings.
+    std::vector<std::string> oneOrMany(const Json& body, const std::string& bp, const char* key) {
+        auto it = body.find(key);
+        if (it == body.end()) return {};
+        if (it->is_string()) return {it->get<std::string>()};
+        if (!it->is_array()) {
+            typeError(child(bp, key), key, "a string or a list of strings", *it);
+            return {};
+        }
+        return stringList(body, bp, key);
+    }
+
+    HttpStep readHttp(const Json& body, const std::string& bp) {
+        allowKeys(body, bp,
+                  {"namespace", "service", "port", "scheme", "path", "status", "json", "contains", "regex", "maxBytes",
+                   "message", "timeout"});
+        HttpStep s;
+        if (auto ns = stringField(body, bp, "namespace", false)) {
+            if (!isDnsLabel(*ns, 63))
+                error(child(bp, "namespace"), "`namespace` \"" + *ns + "\" is not a namespace name");
+            else
+                s.namespace_ = *ns;
+        }
+        if (auto name = stringField(body, bp, "service", true)) {
+            if (!isDnsLabel(*name, 63) || (name->front() >= '0' && name->front() <= '9'))
+                error(child(bp, "service"), "`service` \"" + *name +
+                                                "\" is not a Service name (lower-case letters, digits and '-', "
+                                                "starting with a letter, at most 63)");
+            else
+                s.service = *name;
+        }
+        if (const Json* port = present(body, bp, "port", false)) {
+            if (port->is_number_integer()) {
+                if (auto n = intField(body, bp, "port", 1, 65535)) s.port = std::to_string(*n);
+            } else if (port->is_string() && isDnsLabel(port->get<std::string>(), 15)) {
+                s.port = port->get<std::string>();
+            } else {
+                error(child(bp, "port"), "`port` must be a port number (1..65535) or a port name (lower-case letters, "
+                                         "digits and '-', at most 15), got " + renderValue(*port));
+            }
+        }
+        if (auto scheme = stringField(body, bp, "scheme", false)) {
+            if (*scheme != "http" && *scheme != "https")
+                error(child(bp, "scheme"), "`scheme` must be http or https, got \"" + *scheme + "\"");
+            else
+                s.scheme = *scheme;
+        }
+        if (auto path = stringField(body, bp, "path", true)) {
+            if (auto problem = httpPathProblem(*path); !problem.empty())
+                error(child(bp, "path"), "`path` " + problem);
+            else
+                s.path = *path;
+        }
+        if (auto n = intField(body, bp, "status", 100, 599)) s.status = static_cast<int>(*n);
+        if (auto n = intField(body, bp, "maxBytes", 1, 16 << 20)) s.maxBytes = *n;
+        if (body.contains("json")) {
+            const Json& pattern = body["json"];
+            if (pattern.is_null())
+                error(child(bp, "json"), "`json` must be a pattern (a partial JSON document), got null");
+            else {
+                checkPattern(pattern, child(bp, "json"));
+                s.json = pattern;
+            }
+        }
+        s.contains = oneOrMany(body, bp, "contains");
+        s.regex = oneOrMany(body, bp, "regex");
+        if (auto it = body.find("regex"); it != body.end()) {
+            if (it->is_string())
+                checkRegex(it->get<std::string>(), child(bp, "regex"));
+            else if (it->is_array())
+                for (size_t i = 0; i < it->size(); ++i)
+                    if ((*it)[i].is_string())
+                        checkRegex((*it)[i].get<std::string>(), child(bp, "regex") + "/" + std::to_string(i));
+        }
+        if (body.contains("json") && (body.contains("contains") || body.contains("regex")))
+            keyError(bp, "json",
+                     "the body is judged either as JSON (`json`) or as text (`contains`, `regex`), not both");
         return s;
     }
 

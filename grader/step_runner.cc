@@ -15,6 +15,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxEvidence = 20;
+constexpr size_t kMaxRegexSubject = 16 * 1024;  // as in the matcher's $regex: longer lines are data, not text
 
 Duration remaining(const StepContext& ctx) {
     return std::max(Duration(0), std::chrono::duration_cast<Duration>(ctx.deadline - Clock::now()));
@@ -670,6 +671,148 @@ StepResult runProbe(const Step& step, const ProbeStep& s, StepContext& ctx) {
     return r;
 }
 
+// How deeply a JSON text nests, counted outside strings, so an answer nested past the bound is never parsed.
+size_t jsonNesting(const std::string& text) {
+    size_t depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
+        else if ((c == '}' || c == ']') && depth > 0) --depth;
+    }
+    return deepest;
+}
+
+// A Kubernetes Status: the API server answered for itself rather than passing on the service's answer.
+bool isApiStatus(const Json& body) {
+    return body.is_object() && body.value("kind", "") == "Status" && body.value("apiVersion", "") == "v1";
+}
+
+std::string cut(const std::string& text, size_t limit = 200) {
+    return text.size() <= limit ? text : text.substr(0, limit) + "…";
+}
+
+constexpr size_t kMaxJsonNesting = 64;
+constexpr Duration kMaxHttpRequest = std::chrono::seconds(30);
+
+StepResult runHttp(const Step& step, const HttpStep& s, StepContext& ctx) {
+    StepResult r = started(step);
+    KubeClient* client = ctx.source.client();
+    if (!client) {
+        r.outcome = Outcome::Skipped;
+        r.summary = "http needs a live cluster (it asks the service through the API server)";
+        return r;
+    }
+    std::string ns = effectiveNamespace(ctx.rubric, s.namespace_);
+    if (ns.empty()) ns = "default";
+    const std::string where = "service \"" + s.service + "\"" + (s.port.empty() ? "" : " port " + s.port) +
+                              " in namespace \"" + ns + "\"";
+    HttpRequest request;
+    request.method = "GET";
+    request.target = s.proxyTarget(ns);
+    request.headers.emplace_back("Accept", "application/json, text/plain;q=0.9, */*;q=0.8");
+    // One request may use what is left of the step, within a fixed ceiling; a hung service cannot hold the grader.
+    request.timeout = std::clamp(remaining(ctx), Duration(1000), kMaxHttpRequest);
+    request.cancel = ctx.cancel;
+    auto answer = client->send(request);
+    if (!answer) return errored(r, Error(answer.error()).context("GET " + s.path + " on " + where));
+    const HttpResponse& response = *answer;
+    r.evidence.push_back("GET " + request.target + " → HTTP " + std::to_string(response.status) + ", " +
+                         plural(response.body.size(), "byte"));
+    if (response.body.size() > static_cast<size_t>(s.maxBytes)) {
+        // Judging a cut body could pass or fail wrongly; the grader cannot tell, so this is not the student's fail.
+        r.outcome = Outcome::Error;
+        r.summary = "the answer of " + where + " is " + plural(response.body.size(), "byte") + ", over the step's " +
+                    "bound of " + std::to_string(s.maxBytes) + " (maxBytes)";
+        return r;
+    }
+    Json status = Json::parse(response.body, nullptr, false);
+    const bool fromApiServer = !status.is_discarded() && isApiStatus(status);
+    const std::string apiMessage = fromApiServer ? status.value("message", "") : "";
+    const int code = response.status;
+    if (fromApiServer && (code == 401 || code == 403 || code == 429)) {
+        // The API server refused or throttled the grader itself: nothing was learnt about the student's service.
+        r.outcome = Outcome::Error;
+        r.summary = (code == 429 ? "the API server throttled the request to " : "the API server refused the grader's "
+                                                                                 "request to ") +
+                    where + " (HTTP " + std::to_string(code) + "): " + cut(apiMessage);
+        return r;
+    }
+    const bool statusOk = s.status ? code == s.status : code / 100 == 2;
+    if (!statusOk) {
+        r.outcome = Outcome::Fail;
+        std::string wanted = s.status ? "HTTP " + std::to_string(s.status) : "HTTP 2xx";
+        std::string got = "HTTP " + std::to_string(code) + (fromApiServer ? " from the API server: " + cut(apiMessage)
+                                                                         : (response.body.empty() ? "" : ": " + cut(response.body)));
+        r.mismatches.push_back({"status", wanted, got});
+        if (fromApiServer && code == 503)
+            r.summary = where + " has no ready endpoint to answer (no Ready pod serves it, or none accepts the "
+                                "connection): " + cut(apiMessage);
+        else if (fromApiServer && code == 404 && status.contains("details") &&
+                 status["details"].value("kind", "") == "services")
+            r.summary = where + " does not exist";
+        else
+            r.summary = "GET " + s.path + " on " + where + " answered HTTP " + std::to_string(code) + ", wanted " +
+                        (s.status ? std::to_string(s.status) : std::string("2xx"));
+        return r;
+    }
+    r.outcome = Outcome::Pass;
+    if (!s.json.is_null()) {
+        if (jsonNesting(response.body) > kMaxJsonNesting) {
+            r.outcome = Outcome::Fail;
+            r.summary = "the answer of " + where + " nests deeper than " + std::to_string(kMaxJsonNesting) + " levels";
+            return r;
+        }
+        Json body = Json::parse(response.body, nullptr, false);
+        if (body.is_discarded()) {
+            r.outcome = Outcome::Fail;
+            r.summary = "GET " + s.path + " on " + where + " did not answer JSON";
+            r.mismatches.push_back({"body", "JSON", renderValue(Json(cut(response.body, 120)))});
+            return r;
+        }
+        MatchResult m = match(s.json, body);
+        if (!m.error.empty()) {
+            r.outcome = Outcome::Error;
+            r.summary = "the rubric's json pattern cannot be used: " + m.error;
+            return r;
+        }
+        if (!m.ok) {
+            r.outcome = Outcome::Fail;
+            r.mismatches = m.mismatches;
+        }
+    }
+    for (const auto& needle : s.contains) {
+        if (response.body.find(needle) != std::string::npos) continue;
+        r.outcome = Outcome::Fail;
+        r.mismatches.push_back({"body", "text containing \"" + needle + "\"", renderValue(Json(cut(response.body, 120)))});
+    }
+    if (!s.regex.empty()) {
+        // Line by line, like logs: a whole body could be long enough to exhaust the regex engine's stack.
+        auto lines = splitLines(response.body);
+        for (const auto& pattern : s.regex) {
+            auto re = compiledRegex(pattern);
+            if (!re) return errored(r, re.error());
+            bool found = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+                return l.size() <= kMaxRegexSubject && std::regex_search(l, **re);
+            });
+            if (found) continue;
+            r.outcome = Outcome::Fail;
+            r.mismatches.push_back({"body", "a line matching /" + pattern + "/", renderValue(Json(cut(response.body, 120)))});
+        }
+    }
+    r.summary = r.outcome == Outcome::Pass
+                    ? "GET " + s.path + " on " + where + " answered HTTP " + std::to_string(code) + " as expected"
+                    : "GET " + s.path + " on " + where + " answered HTTP " + std::to_string(code) +
+                          ", but the body is not what was expected";
+    return r;
+}
+
 }  // namespace
 
 std::string effectiveNamespace(const Rubric& rubric, const std::string& written) {
@@ -687,6 +830,7 @@ StepResult evaluateStep(const Step& step, StepContext& ctx) {
             else if constexpr (std::is_same_v<T, LogsStep>) return runLogs(step, spec, ctx);
             else if constexpr (std::is_same_v<T, EventsStep>) return runEvents(step, spec, ctx);
             else if constexpr (std::is_same_v<T, ProbeStep>) return runProbe(step, spec, ctx);
+            else if constexpr (std::is_same_v<T, HttpStep>) return runHttp(step, spec, ctx);
             else return runProvenance(step, spec, ctx);
         },
         step.spec);
@@ -706,6 +850,12 @@ std::optional<SourceQuery> retryQuery(const Step& step, const Rubric& rubric) {
             return SourceQuery{"v1", "Event", effectiveNamespace(rubric, std::get<EventsStep>(step.spec).namespace_)};
         default: return std::nullopt;
     }
+}
+
+std::optional<Duration> retryPollInterval(const Step& step) {
+    // Nothing to watch behind a service's answer: ask again after a pause.
+    if (step.kind == StepKind::Http) return Duration(1000);
+    return std::nullopt;
 }
 
 std::vector<std::string> cleanUp(KubeClient& client, std::vector<CreatedObject> created, Duration timeout) {

@@ -41,6 +41,10 @@ StepResult evaluateStep(const Step& step, StepContext& ctx);
 // What a failing read-only step waits on before it is evaluated again in live mode; nullopt: not retried.
 std::optional<SourceQuery> retryQuery(const Step& step, const Rubric& rubric);
 
+// How long a failing step with no query to watch waits before it is evaluated again in live mode (http polls the
+// service); nullopt: not retried that way.
+std::optional<Duration> retryPollInterval(const Step& step);
+
 // Deletes what a check created, newest first, waiting for each; returns those that could not be removed.
 std::vector<std::string> cleanUp(KubeClient& client, std::vector<CreatedObject> created, Duration timeout);
 

@@ -152,6 +152,21 @@ public:
         return out;
     }
 
+    // The Jaeger query Services as the API server's service proxy reaches them: answered from the simulated
+    // mesh (which proxies handled traffic, and whether the stored mesh config sends their spans anywhere); a
+    // Service without a Ready pod gets the proxy's 503.
+    kc::testing::ServiceProxyResponse proxy(const kc::testing::ServiceProxyRequest& request) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Response q = jaegerQuery("http://" + request.service + "." + request.ns + request.path);
+        if (q.code == 0)
+            return {503,
+                    Json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Failure"},
+                         {"message", "no endpoints available for service \"" + request.service + "\""},
+                         {"reason", "ServiceUnavailable"}, {"code", 503}}
+                        .dump()};
+        return {q.code, q.body};
+    }
+
 private:
     std::vector<Json> all(const std::string& apiVersion, const std::string& kind, const std::string& ns = "*") const {
         std::vector<Json> found;
@@ -483,6 +498,17 @@ private:
         }
         std::vector<std::string> services{"jaeger-all-in-one"};
         if (tracingProviderActive()) services.insert(services.end(), traced_.begin(), traced_.end());
+        if (path.find("/api/traces") != std::string::npos) {
+            // One trace for a service that reported spans, none otherwise (Jaeger answers 200 with empty data).
+            std::smatch q;
+            std::string wanted = std::regex_search(path, q, std::regex("[?&]service=([^&]*)")) ? q[1].str() : "";
+            Json traces = Json::array();
+            if (std::find(services.begin() + 1, services.end(), wanted) != services.end())
+                traces.push_back(Json{{"traceID", "1"},
+                                      {"spans", Json::array({Json{{"traceID", "1"}, {"processID", "p1"}}})},
+                                      {"processes", {{"p1", {{"serviceName", wanted}}}}}});
+            return {200, Json{{"data", traces}, {"total", 0}, {"limit", 0}, {"offset", 0}, {"errors", nullptr}}.dump()};
+        }
         Json body{{"data", services}, {"total", services.size()}, {"limit", 0}, {"offset", 0}, {"errors", nullptr}};
         return {200, body.dump()};
     }
@@ -510,6 +536,13 @@ private:
     mutable std::set<std::string> traced_;      // Istio: "app.namespace" of the proxies that handled this probe's requests
     mutable std::set<std::string> tracedPods_;  // Linkerd: the pods whose proxies reported spans
 };
+
+// Jaeger's query Services (the Istio addon's `tracing`, linkerd-jaeger's `jaeger`) behind the double's service proxy.
+inline void serveJaegerQuery(ApiDouble& server, std::shared_ptr<MeshSimulator> mesh) {
+    for (const auto& [ns, name] : {std::pair<std::string, std::string>{"istio-system", "tracing"},
+                                   std::pair<std::string, std::string>{"linkerd-jaeger", "jaeger"}})
+        server.setServiceProxy(ns, name, "", [mesh](const kc::testing::ServiceProxyRequest& r) { return mesh->proxy(r); });
+}
 
 // The CRDs istioctl, linkerd install and the Gateway API bundle install, reduced to what the double needs.
 inline void installMeshCrds(ApiDouble& server) {

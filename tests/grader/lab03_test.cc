@@ -132,6 +132,7 @@ GradeRun gradeLive(const std::string& example, const Rubric& rubric, ApiDouble*&
     serverOut = holder.get();
     auto mesh = std::make_shared<MeshSimulator>();
     playProbeJobs(*holder, mesh);
+    serveJaegerQuery(*holder, mesh);
     Json cluster = readYaml(kLabDir + "/examples/" + example + "/cluster.yaml");
     bool meshInstalled = false;
     for (const auto& item : cluster["items"]) {
@@ -229,5 +230,45 @@ TEST_CASE("lab 3 examples graded live against a simulated mesh give the expected
             INFO(name << " " << live.checks[i].id);
             CHECK(live.checks[i].outcome == fromSnapshot.checks[i].outcome);
         }
+    }
+}
+
+// The tracing checks read Jaeger's query API through the API server's service proxy after the probe's traffic:
+// the reference solutions pass both http steps; with ranker unreachable (subset labels that select no pod) Jaeger
+// lists only frontend, so the services step fails on `.data`.
+TEST_CASE("lab 3 tracing reads Jaeger through the service proxy") {
+    struct Case {
+        std::string example, check, proxyPath;
+        Outcome servicesStep;
+    };
+    const std::vector<Case> cases = {
+        {"reference", "tracing-traces", "/api/v1/namespaces/istio-system/services/tracing:80/proxy/jaeger/api/services",
+         Outcome::Pass},
+        {"reference-linkerd", "tracing-traces-linkerd",
+         "/api/v1/namespaces/linkerd-jaeger/services/jaeger:16686/proxy/api/traces?service=linkerd-proxy", Outcome::Pass},
+        {"subset-labels-mismatch", "tracing-traces",
+         "/api/v1/namespaces/istio-system/services/tracing:80/proxy/jaeger/api/services", Outcome::Fail}};
+    for (const auto& c : cases) {
+        INFO(c.example);
+        Json expected = readYaml(kLabDir + "/examples/" + c.example + "/expected.yaml");
+        std::unique_ptr<ApiDouble> holder;
+        ApiDouble* server = nullptr;
+        GradeRun run = gradeLive(c.example, quickRubric(overlaysOf(expected)), server, holder);
+        const CheckResult* traces = nullptr;
+        for (const auto& check : run.checks)
+            if (check.id == c.check) traces = &check;
+        REQUIRE(traces != nullptr);
+        REQUIRE(traces->steps.size() >= 2);
+        CHECK(traces->steps[0].kind == StepKind::Probe);
+        CHECK(traces->steps[0].outcome == Outcome::Pass);  // the traffic was sent in every case
+        CHECK(traces->steps[1].kind == StepKind::Http);
+        CHECK(traces->steps[1].outcome == c.servicesStep);
+        if (c.servicesStep == Outcome::Fail) {
+            REQUIRE_FALSE(traces->steps[1].mismatches.empty());
+            CHECK(traces->steps[1].mismatches[0].path.rfind(".data", 0) == 0);
+        }
+        bool asked = false;
+        for (const auto& r : server->requests()) asked = asked || r.target.rfind(c.proxyPath, 0) == 0;
+        CHECK(asked);
     }
 }

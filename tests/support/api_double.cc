@@ -372,6 +372,8 @@ struct ApiDouble::Impl {
     std::vector<std::string> tokens;
     std::vector<RecordedRequest> recorded;
     std::vector<Controller> controllers;
+    std::map<std::tuple<std::string, std::string, std::string>, ServiceProxyHandler> proxies;  // (ns, service, port)
+    bool proxyDenied = false;
 
     // Scheduler: delayed CRD establishment and ApiDouble::schedule actions.
     std::mutex scheduleMu;
@@ -830,6 +832,7 @@ struct ApiDouble::Impl {
     void serveWatch(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     void servePatch(const HttpRequest& request, RecordingExchange& ex, const Target& target, const std::string& user);
     void serveLog(const HttpRequest& request, RecordingExchange& ex, const Target& target);
+    bool serveServiceProxy(const HttpRequest& request, RecordingExchange& ex, const std::string& user);
     void serveScale(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     void serveReview(const HttpRequest& request, RecordingExchange& ex, const Target& target);
     bool applyFault(const FaultRule& rule, RecordingExchange& ex);
@@ -957,6 +960,7 @@ void ApiDouble::Impl::route(const HttpRequest& request, RecordingExchange& ex, c
         sendJson(ex, 200, Json{{"paths", Json::object()}});
         return;
     }
+    if (serveServiceProxy(request, ex, user)) return;
     std::unique_lock lock(mu);
     if (path == "/api" || path == "/apis") {
         bool core = path == "/api";
@@ -1025,6 +1029,64 @@ void ApiDouble::Impl::route(const HttpRequest& request, RecordingExchange& ex, c
     lock.unlock();
     target.type = &typeCopy;
     serveResource(request, ex, target, user);
+}
+
+// /api/v1/namespaces/NS/services/[scheme:]NAME[:PORT]/proxy[/PATH]: false when the request is not for the proxy.
+bool ApiDouble::Impl::serveServiceProxy(const HttpRequest& request, RecordingExchange& ex, const std::string& user) {
+    std::vector<std::string> segs = splitPath(request.path);
+    if (segs.size() < 7 || segs[0] != "api" || segs[1] != "v1" || segs[2] != "namespaces" || segs[4] != "services" ||
+        segs[6] != "proxy")
+        return false;
+    ServiceProxyRequest proxied;
+    proxied.method = request.method;
+    proxied.ns = segs[3];
+    proxied.user = user;
+    // The API server splits [scheme:]name[:port] on ':': one part is a name, two are name:port, three scheme:name:port.
+    std::vector<std::string> parts;
+    for (size_t start = 0;;) {
+        size_t colon = segs[5].find(':', start);
+        parts.push_back(segs[5].substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+    }
+    if (parts.size() > 3) throw badRequest("invalid service request \"" + segs[5] + "\"");
+    if (parts.size() == 3) proxied.scheme = parts[0];
+    proxied.service = parts.size() == 3 ? parts[1] : parts[0];
+    if (parts.size() >= 2) proxied.port = parts.back();
+    // What follows /proxy, as sent (still encoded), with the query.
+    const std::string marker = "/" + segs[5] + "/proxy";
+    size_t at = request.target.find(marker);
+    std::string rest = at == std::string::npos ? "" : request.target.substr(at + marker.size());
+    if (rest.empty() || rest.front() == '?') rest = "/" + rest;
+    proxied.path = rest;
+
+    ServiceProxyHandler handler;
+    {
+        std::lock_guard lock(mu);
+        if (proxyDenied)
+            throw ApiError(403, "Forbidden",
+                           "services \"" + proxied.service + "\" is forbidden: User \"" + user +
+                               "\" cannot get resource \"services/proxy\" in API group \"\" in the namespace \"" +
+                               proxied.ns + "\"",
+                           Json{{"name", proxied.service}, {"kind", "services"}});
+        const ResourceType* services = typeByKey("/services");
+        if (!services || !store.find(services->key(), proxied.ns, proxied.service))
+            throw ApiError(404, "NotFound", "services \"" + proxied.service + "\" not found",
+                           Json{{"name", proxied.service}, {"kind", "services"}});
+        auto it = proxies.find({proxied.ns, proxied.service, proxied.port});
+        if (it == proxies.end()) it = proxies.find({proxied.ns, proxied.service, ""});
+        if (it != proxies.end()) handler = it->second;
+    }
+    if (!handler)
+        throw ApiError(503, "ServiceUnavailable", "no endpoints available for service \"" + proxied.service + "\"");
+    ServiceProxyResponse answer;
+    try {
+        answer = handler(proxied);
+    } catch (const std::exception& e) {
+        answer = {500, std::string("the test's service handler threw: ") + e.what(), "text/plain"};
+    }
+    ex.respond(answer.status, {{"Content-Type", answer.contentType}}, answer.body);
+    return true;
 }
 
 void ApiDouble::Impl::serveResource(const HttpRequest& request, RecordingExchange& ex, const Target& target,
@@ -1838,6 +1900,22 @@ void ApiDouble::injectFault(FaultRule rule) {
 void ApiDouble::clearFaults() {
     std::lock_guard lock(impl_->mu);
     impl_->faults.clear();
+}
+
+void ApiDouble::setServiceProxy(const std::string& ns, const std::string& service, const std::string& port,
+                                ServiceProxyHandler handler) {
+    std::lock_guard lock(impl_->mu);
+    impl_->proxies[{ns, service, port}] = std::move(handler);
+}
+
+void ApiDouble::removeServiceProxy(const std::string& ns, const std::string& service, const std::string& port) {
+    std::lock_guard lock(impl_->mu);
+    impl_->proxies.erase({ns, service, port});
+}
+
+void ApiDouble::denyServiceProxy(bool deny) {
+    std::lock_guard lock(impl_->mu);
+    impl_->proxyDenied = deny;
 }
 
 void ApiDouble::setTokens(std::vector<std::string> tokens) {

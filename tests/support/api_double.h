@@ -40,6 +40,22 @@ struct RecordedRequest {
     int status = 0;  // 0: no answer (reset, hang)
 };
 
+// The service proxy (/api/v1/namespaces/NS/services/[scheme:]NAME[:PORT]/proxy/PATH): what a test's stand-in for
+// the service behind it sees, and what it answers.
+struct ServiceProxyRequest {
+    std::string method, ns, service, scheme, port;  // scheme and port as written in the URL (maybe empty)
+    std::string path;  // after /proxy, with the query, as sent: "/api/traces?service=web"; "/" when nothing follows
+    std::string user;
+};
+
+struct ServiceProxyResponse {
+    int status = 200;
+    std::string body;
+    std::string contentType = "application/json";
+};
+
+using ServiceProxyHandler = std::function<ServiceProxyResponse(const ServiceProxyRequest&)>;
+
 class ApiDouble {
 public:
     static std::unique_ptr<ApiDouble> start(ApiDoubleOptions options = {});
@@ -63,6 +79,15 @@ public:
     Json update(Json object);  // replace (by apiVersion/kind/ns/name); a resourceVersion, if set, must match
     void remove(const std::string& apiVersion, const std::string& kind, const std::string& ns, const std::string& name);
     void setPodLog(const std::string& ns, const std::string& pod, const std::string& container, const std::string& text);
+
+    // Service proxy routing. A registered handler answers for the Service (which must exist in the store, else
+    // 404 as on a real server) on that port; port "" answers for any port. A Service with no handler answers 503
+    // "no endpoints available", like one whose pods are not Ready. With denyServiceProxy(true) every proxy request
+    // gets the 403 the API server gives a user without `get services/proxy`.
+    void setServiceProxy(const std::string& ns, const std::string& service, const std::string& port,
+                         ServiceProxyHandler handler);
+    void removeServiceProxy(const std::string& ns, const std::string& service, const std::string& port);
+    void denyServiceProxy(bool deny);
 
     void injectFault(FaultRule rule);
     void clearFaults();
