@@ -41,9 +41,9 @@ Json runClientCheck(ApiDouble& api, bool useToken) {
     TempDir dir;
     kc::ProcessSpec spec;
     spec.program = kPython;
-    // This file is tests/clusters/python_client_test.cc; the script sits in tests/support/python.
+    // The script sits in tests/support/python, beside tests/fixtures (an absolute path: __FILE__ may be relative).
     std::string script =
-        (std::filesystem::path(__FILE__).parent_path().parent_path() / "support" / "python" / "client_check.py").string();
+        (std::filesystem::path(KUBECLASS_TEST_FIXTURES).parent_path() / "support" / "python" / "client_check.py").string();
     spec.args = {script,
                  api.writeKubeconfig(dir.path() + "/kubeconfig", useToken)};
     spec.extraEnv = {{"HOME", dir.path()}, {"PYTHONDONTWRITEBYTECODE", "1"}};
