@@ -1,8 +1,8 @@
 // The additional exercises (labs/exercises/*): every rubric validates with 100 points, hidden checks and hints;
 // every example graded from its snapshot gives the outcomes and points its expected.yaml states (written from the
-// rubric before the grader ran); rbac-multi-tenant, networkpolicies, velero-backup-restore and production-readiness
-// are also graded live against the API double (its RBAC evaluator, a scripted reachability controller, Velero's CRDs
-// and the trainer's log), where the reference earns 100.
+// rubric before the grader ran); every exercise is also graded live against the API double (its RBAC evaluator, a
+// scripted reachability controller, Velero's CRDs and the trainer's log, scripted Deployment/adapter/HPA
+// controllers), where the reference earns 100.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -18,6 +18,7 @@
 #include "grader/check_runner.h"
 #include "grader/rubric_loader.h"
 #include "tests/grader/double_fixture.h"
+#include "tests/grader/exercise_hpa.h"
 #include "tests/grader/exercise_reachability.h"
 
 using namespace kc;
@@ -350,4 +351,121 @@ TEST_CASE("exercise velero-backup-restore examples graded live read the restored
 
 TEST_CASE("exercise production-readiness examples graded live give the snapshot's outcomes") {
     gradeExamplesLive("production-readiness", nullptr);
+}
+
+// The HPA exercise live: the snapshot's objects without what controllers write (statuses, Events, the replica count
+// the HPA chose), so the scripted Deployment, adapter and HPA controllers of exercise_hpa.h must produce them.
+std::vector<Json> hpaDesiredState(const std::vector<Json>& dump) {
+    std::map<std::string, int> starterReplicas;  // "ns/name" → spec.replicas as starter/app.yaml applies it
+    for (const auto& o : yamlDocuments(kExercises + "/hpa-custom-metrics/starter/app.yaml"))
+        if (o.value("kind", "") == "Deployment")
+            starterReplicas[o["metadata"].value("namespace", "") + "/" + o["metadata"].value("name", "")] =
+                o["spec"].value("replicas", 1);
+    std::vector<Json> out;
+    for (const auto& list : dump)
+        for (Json o : list.value("items", Json::array())) {
+            const std::string kind = o.value("kind", "");
+            if (kind == "Event") continue;
+            const std::string group = o.value("spec", Json::object()).value("group", "");
+            const bool adapterApiService =
+                kind == "APIService" && (group == "custom.metrics.k8s.io" || group == "external.metrics.k8s.io");
+            if (kind == "Deployment" || kind == "HorizontalPodAutoscaler" || adapterApiService) o.erase("status");
+            const std::string key = o["metadata"].value("namespace", "") + "/" + o["metadata"].value("name", "");
+            if (kind == "Deployment" && starterReplicas.count(key)) o["spec"]["replicas"] = starterReplicas[key];
+            out.push_back(o);
+        }
+    return out;
+}
+
+HpaWorld hpaWorld(const Json& liveWorld) {
+    HpaWorld world;
+    // The load the test applies: 14 requests/s in all, and 85% of one pod's CPU request.
+    world.totalRequestsPerSecond = 14;
+    world.totalCpuUtilizationPercent = 85;
+    world.metricsServed =
+        adapterMetricNames(yamlDocuments(kExercises + "/hpa-custom-metrics/solution/adapter-values.yaml").at(0));
+    for (const auto& d : liveWorld.value("unreadyDeployments", Json::array()))
+        world.unreadyDeployments.insert(d.get<std::string>());
+    return world;
+}
+
+std::vector<Json> hpaEvents(ApiDouble& api, const std::string& reason) {
+    std::vector<Json> out;
+    auto client = clientFor(api);
+    auto list = client->list(ObjectRef{"v1", "Event", "serving", ""});
+    REQUIRE(list);
+    for (const auto& e : list->items)
+        if (e.value("reason", "") == reason) out.push_back(e);
+    return out;
+}
+
+TEST_CASE("the adapter rules serve http_requests_per_second from http_requests_total") {
+    auto names =
+        adapterMetricNames(yamlDocuments(kExercises + "/hpa-custom-metrics/solution/adapter-values.yaml").at(0));
+    CHECK(names == std::set<std::string>{"http_requests_per_second"});
+    CHECK(quantityValue(Json("5")) == Approx(5));
+    CHECK(quantityValue(Json("4800m")) == Approx(4.8));
+}
+
+TEST_CASE("exercise hpa-custom-metrics examples graded live with scripted adapter HPA and Deployment controllers") {
+    Rubric rubric = exerciseRubric("hpa-custom-metrics");
+    bool sawReference = false;
+    for (const auto& example : examplesOf("hpa-custom-metrics")) {
+        REQUIRE(example.live);
+        Json expected = yamlDocuments(example.dir + "/expected.yaml").at(0);
+        HpaScenario scenario(hpaWorld(expected.value("liveWorld", Json::object())));  // outlives the double
+        auto api = ApiDouble::start();
+        scenario.install(*api);
+        arrange(*api, hpaDesiredState(yamlDocuments(example.dir + "/snapshot.yaml")));
+        GradeRun run = gradeLive(rubric, *api);
+        requireExpected(run, *example.live, "hpa-custom-metrics/" + example.name + " (live)");
+        if (example.name != "reference") continue;
+        sawReference = true;
+        CHECK(run.earned() == Approx(100));
+        // 14 req/s on 1 pod against 5 per pod: ceil(1 * 14 / 5) = 3. On 3 pods 14/3 = 4.667 is within the 10%
+        // tolerance of 5, so the HPA stays at 3.
+        auto deployment = api->get("apps/v1", "Deployment", "serving", "model-server");
+        REQUIRE(deployment);
+        CHECK((*deployment)["spec"]["replicas"] == 3);
+        CHECK((*deployment)["status"]["availableReplicas"] == 3);
+        auto hpa = api->get("autoscaling/v2", "HorizontalPodAutoscaler", "serving", "model-server");
+        REQUIRE(hpa);
+        CHECK((*hpa)["status"]["currentReplicas"] == 3);
+        CHECK((*hpa)["status"]["desiredReplicas"] == 3);
+        CHECK((*hpa)["status"]["currentMetrics"][0]["pods"]["current"]["averageValue"] == "4667m");
+        auto rescales = hpaEvents(*api, "SuccessfulRescale");
+        REQUIRE(rescales.size() == 1);
+        CHECK(rescales[0]["message"] == "New size: 3; reason: pods metric http_requests_per_second above target");
+    }
+    CHECK(sawReference);
+}
+
+TEST_CASE("the scripted HPA clamps to maxReplicas and reports why it cannot read a metric") {
+    HpaWorld world;
+    world.totalRequestsPerSecond = 100;  // ceil(1 * 100 / 5) = 20, above maxReplicas 6
+    world.metricsServed = {"http_requests_per_second"};
+    HpaScenario scenario(world);  // outlives the double
+    auto api = ApiDouble::start();
+    scenario.install(*api);
+    const std::vector<Json> dump = yamlDocuments(kExercises + "/hpa-custom-metrics/examples/reference/snapshot.yaml");
+    arrange(*api, hpaDesiredState(dump));
+    auto hpa = api->get("autoscaling/v2", "HorizontalPodAutoscaler", "serving", "model-server");
+    REQUIRE(hpa);
+    CHECK((*hpa)["status"]["desiredReplicas"] == 6);
+    CHECK((*hpa)["status"]["conditions"][2]["type"] == "ScalingLimited");
+    CHECK((*hpa)["status"]["conditions"][2]["status"] == "True");
+    CHECK((*api->get("apps/v1", "Deployment", "serving", "model-server"))["spec"]["replicas"] == 6);
+
+    // The adapter's pods go away: its APIService turns unavailable and the HPA stops scaling.
+    Json adapter = *api->get("apps/v1", "Deployment", "monitoring", "prometheus-adapter");
+    adapter["spec"]["replicas"] = 0;
+    adapter["metadata"].erase("resourceVersion");
+    api->update(adapter);
+    auto service = api->get("apiregistration.k8s.io/v1", "APIService", "", "v1beta1.custom.metrics.k8s.io");
+    REQUIRE(service);
+    CHECK((*service)["status"]["conditions"][0]["status"] == "False");
+    hpa = api->get("autoscaling/v2", "HorizontalPodAutoscaler", "serving", "model-server");
+    CHECK((*hpa)["status"]["conditions"][1]["status"] == "False");
+    CHECK((*hpa)["status"]["conditions"][1]["reason"] == "FailedGetPodsMetric");
+    CHECK(hpaEvents(*api, "FailedGetPodsMetric").size() == 1);
 }

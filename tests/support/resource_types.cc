@@ -63,6 +63,7 @@ const std::vector<Row>& rows() {
         {"node.k8s.io/v1", "RuntimeClass", "runtimeclasses", false, {}, {}, {}},
         {"policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}, {"status"}, {}},
         {"autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"}, {"status"}, {"all"}},
+        {"apiregistration.k8s.io/v1", "APIService", "apiservices", false, {}, {"status"}, {"api-extensions"}},
         {"authorization.k8s.io/v1", "SubjectAccessReview", "subjectaccessreviews", false, {}, {}, {}},
     };
     return table;
