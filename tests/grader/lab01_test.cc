@@ -319,7 +319,28 @@ TEST_CASE("lab 01 rubric validates with 100 points and hints for every check") {
     auto cli = grade({"rubric", "validate", kLab});
     INFO(cli.stderrText);
     CHECK(cli.exitCode == 0);
-    CHECK(cli.stdoutText.find("17 checks, 100 points") != std::string::npos);
+    CHECK(cli.stdoutText.find("18 checks, 100 points") != std::string::npos);
+}
+
+TEST_CASE("lab 01 usage check passes the solution's USAGE.md and fails the starter template") {
+    Rubric rubric = labRubric();
+    const Check* usage = rubric.find("usage-documented");
+    REQUIRE(usage);
+    CHECK(usage->points == Approx(2));
+    REQUIRE(usage->steps.size() == 1);
+    CHECK(usage->steps[0].kind == StepKind::File);
+    Rubric only = rubric;
+    only.checks = {*usage};
+    auto empty = snapshotFromText(R"({"apiVersion":"v1","kind":"List","items":[]})", "empty.json");
+    REQUIRE(empty);
+    auto grade = [&](const std::string& root) {
+        RunOptions options;
+        options.submissionRoot = root;
+        return runChecks(only, {{"", empty->get()}}, options).checks.at(0).outcome;
+    };
+    CHECK(grade(kLab + "/solution") == Outcome::Pass);
+    CHECK(grade(kLab + "/starter") == Outcome::Fail);  // the headings are there, the text is not
+    CHECK(grade("") == Outcome::Skipped);
 }
 
 TEST_CASE("lab 01 examples graded from their snapshots match expected.yaml") {
@@ -419,6 +440,7 @@ TEST_CASE("lab 01 reference operator against the api double grades 100 live") {
     auto source = liveSource(*client, "context api-double");
     RunOptions options;
     options.cleanupTimeout = 5s;
+    options.submissionRoot = kLab + "/solution";  // its USAGE.md, for usage-documented
     GradeRun run = runChecks(rubric, {{"", source.get()}}, options);
     std::ostringstream report;
     for (const auto& c : run.checks) {
