@@ -24,6 +24,7 @@
 #include "clusters/yaml_json.h"
 #include "grader/check_runner.h"
 #include "grader/rubric_loader.h"
+#include "grader/snapshot_source.h"
 #include "tests/grader/cli_test_support.h"
 #include "tests/grader/double_fixture.h"
 #include "tests/support/temp_dir.h"
