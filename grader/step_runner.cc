@@ -3,6 +3,7 @@
 #include "grader/step_runner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <random>
 #include <filesystem>
