@@ -907,7 +907,8 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     std::set<std::string> hubKinds;
     const Json hubManifest = readYaml(out + "/hub/capture.json");
     for (const auto& o : hubManifest["objects"]) hubKinds.insert(str(o, "kind"));
-    CHECK(hubKinds == std::set<std::string>{"Node", "Deployment", "ConfigMap"});
+    // The runbook is read from the submission, not the hub: no ConfigMap is captured there.
+    CHECK(hubKinds == std::set<std::string>{"Node", "Deployment"});
     std::set<std::string> karmadaKinds;
     const Json karmadaManifest = readYaml(out + "/karmada/capture.json");
     for (const auto& o : karmadaManifest["objects"]) karmadaKinds.insert(str(o, "kind"));
@@ -915,7 +916,9 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     CHECK(karmadaKinds.count("Node") == 0);
 
     // `check --snapshot DIR` finds the four captures; the result is the reference's snapshot expectation.
-    auto checked = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json"});
+    // With the reference's submission folder, the runbook check passes as in its expectation.
+    auto checked = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json", "--submission",
+                          submissionOf("reference")});
     INFO(checked.stderrText);
     REQUIRE(checked.exitCode == 0);
     Json report = Json::parse(checked.stdoutText);
@@ -933,6 +936,16 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     CHECK(ambiguous.exitCode == 2);
     CHECK_THAT(ambiguous.stderrText, Catch::Contains("CLUSTER=VALUE"));
     CHECK_FALSE(std::filesystem::exists(out + "2"));
+
+    // --submission must name a folder: anything else is bad input (exit 2), before any grading.
+    auto notAFolder = grade({"check", "--lab", kLab, "--snapshot", out, "--submission", dir.path() + "/missing"});
+    CHECK(notAFolder.exitCode == 2);
+    CHECK_THAT(notAFolder.stderrText, Catch::Contains("--submission"));
+    // Without it the runbook check is skipped and earns nothing.
+    auto without = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json"});
+    REQUIRE(without.exitCode == 0);
+    Json skipped = Json::parse(without.stdoutText);
+    CHECK(skipped["earned"].get<double>() == Approx(e.earned - 5));
 }
 
 TEST_CASE("lab 4 Istio overlay swaps the MCS checks for mesh checks and keeps 100 points") {
