@@ -58,6 +58,7 @@ public:
         }
         RunOptions options;
         options.now = std::chrono::system_clock::now();
+        options.submissionRoot = submission.treeDir;  // file steps read the student's files from the fetched tree
         GradeRun run = runChecks(*rubric_, sources, options);
         return run;
     }

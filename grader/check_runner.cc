@@ -241,7 +241,7 @@ GradeRun runChecks(const Rubric& rubric, const std::map<std::string, ObjectSourc
         const auto checkDeadline = check.timeout ? checkStart + *check.timeout : Clock::time_point::max();
         std::vector<CreatedObject> created;
         StepContext ctx{*source, rubric, options.applyNamespace, options.cancel, {}, &created, &run.leftovers,
-                        options.cleanupTimeout};
+                        options.cleanupTimeout, options.submissionRoot};
         Outcome outcome = Outcome::Pass;
         for (const Step& step : check.steps) {
             if (cancelled(options)) {

@@ -21,6 +21,7 @@ struct RunOptions {
     std::string applyNamespace;                             // default namespace for apply fixtures
     std::chrono::system_clock::time_point now;              // for startedAt; the epoch (default) means the clock
     Duration cleanupTimeout = std::chrono::seconds(30);     // per object the grader deletes after a check
+    std::string submissionRoot;  // the student's submission folder for file steps; empty: they are skipped
 };
 
 // sources: cluster name → source ("" = the default cluster; checks with `cluster:` use that name, falling back

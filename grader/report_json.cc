@@ -100,7 +100,8 @@ bool enumFromName(const std::string& name, const Enum (&values)[N], const char* 
 constexpr Outcome kOutcomes[] = {Outcome::Pass, Outcome::Fail, Outcome::Error, Outcome::Skipped, Outcome::Blocked};
 constexpr Visibility kVisibilities[] = {Visibility::Visible, Visibility::Hidden, Visibility::AfterDueDate};
 constexpr StepKind kStepKinds[] = {StepKind::Assert, StepKind::Absent, StepKind::Apply,  StepKind::Delete,
-                                   StepKind::Logs,   StepKind::Events, StepKind::Probe, StepKind::Provenance};
+                                   StepKind::Logs,   StepKind::Events, StepKind::Probe, StepKind::Provenance,
+                                   StepKind::Http,   StepKind::File};
 
 }  // namespace
 

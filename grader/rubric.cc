@@ -79,6 +79,7 @@ const char* stepKindName(StepKind kind) {
         case StepKind::Probe: return "probe";
         case StepKind::Provenance: return "provenance";
         case StepKind::Http: return "http";
+        case StepKind::File: return "file";
     }
     return "assert";
 }

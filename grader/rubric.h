@@ -61,7 +61,7 @@ struct Target {
     std::string describe(size_t count) const;
 };
 
-enum class StepKind { Assert, Absent, Apply, Delete, Logs, Events, Probe, Provenance, Http };
+enum class StepKind { Assert, Absent, Apply, Delete, Logs, Events, Probe, Provenance, Http, File };
 const char* stepKindName(StepKind kind);  // the YAML key: "assert", "absent", ...
 
 // assert: count of candidates matching `match` satisfies count (default: at least 1).
@@ -172,9 +172,22 @@ struct HttpStep {
     std::string proxyTarget(const std::string& ns) const;
 };
 
+// file: a file of the student's submission folder (a deliverable such as a runbook), read at most maxBytes. It must
+// be at least minBytes, contain every `contains` substring, have a line matching every `regex`, and hold the
+// Markdown headings in `sections` in that order. `path` is relative to the submission root and may not leave it.
+struct FileStep {
+    std::string path;
+    std::vector<std::string> contains;
+    std::vector<std::string> regex;
+    std::vector<std::string> sections;
+    long long minBytes = 0;
+    long long maxBytes = 1 << 20;
+};
+
 struct Step {
     StepKind kind = StepKind::Assert;
-    std::variant<AssertStep, AbsentStep, ApplyStep, DeleteStep, LogsStep, EventsStep, ProbeStep, ProvenanceStep, HttpStep>
+    std::variant<AssertStep, AbsentStep, ApplyStep, DeleteStep, LogsStep, EventsStep, ProbeStep, ProvenanceStep, HttpStep,
+                 FileStep>
         spec;
     std::string message;  // student-facing, shown when the step fails
     Duration timeout{};   // effective retry window: the step's own, else the rubric default

@@ -107,6 +107,17 @@ struct Explainer {
         for (size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : " with a body that ") + parts[i];
         return out;
     }
+    std::string operator()(const FileStep& s) const {
+        std::string out = "file: " + s.path + " in the submission";
+        std::vector<std::string> parts;
+        if (s.minBytes > 0) parts.push_back("is at least " + std::to_string(s.minBytes) + " bytes");
+        if (!s.contains.empty()) parts.push_back("contains " + quoteList(s.contains));
+        for (const auto& r : s.regex) parts.push_back("has a line matching /" + r + "/");
+        if (!s.sections.empty()) parts.push_back("has the headings " + quoteList(s.sections) + " in that order");
+        for (size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : " ") + parts[i];
+        if (parts.empty()) out += " exists";
+        return out;
+    }
     std::string operator()(const ProvenanceStep& s) const {
         std::string out = "provenance: " + s.target.describe();
         if (!s.controllerKind.empty())

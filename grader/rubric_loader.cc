@@ -62,7 +62,7 @@ std::string joinNames(const std::vector<std::string>& names) {
 }
 
 const std::vector<std::string> kStepKinds = {"assert", "absent", "apply",      "delete", "logs",
-                                             "events", "probe",  "provenance", "http"};
+                                             "events", "probe",  "provenance", "http", "file"};
 
 // A Service name (DNS-1035 label) or port name (IANA service name): lower-case letters, digits and '-', not at
 // either end. Checked here so nothing odd is spliced into the proxy path.
@@ -91,6 +91,21 @@ std::string httpPathProblem(const std::string& path) {
         if (next == std::string::npos) break;
         at = next;
     }
+    return "";
+}
+
+// A file step's path: relative to the submission root and inside it, so a rubric cannot read the grader's machine.
+std::string submissionPathProblem(const std::string& path) {
+    if (path.empty()) return "must not be empty";
+    if (path.size() > 1024) return "is longer than 1024 characters";
+    if (path.find('\\') != std::string::npos) return "uses '\\'; separate folders with '/'";
+    if (path.find('\0') != std::string::npos) return "holds a NUL character";
+    fs::path written(path);
+    if (written.is_absolute() || path.front() == '/')
+        return "must be relative to the submission folder, not an absolute path";
+    for (const auto& part : written)
+        if (part == "..") return "must stay inside the submission folder (no '..')";
+    if (path.back() == '/') return "names a folder; a file step reads a file";
     return "";
 }
 
@@ -707,6 +722,9 @@ private:
         } else if (kind == "http") {
             step.kind = StepKind::Http;
             step.spec = readHttp(body, bp);
+        } else if (kind == "file") {
+            step.kind = StepKind::File;
+            step.spec = readFile(body, bp);
         } else {
             step.kind = StepKind::Provenance;
             step.spec = readProvenance(body, bp);
@@ -1048,6 +1066,37 @@ private:
         if (body.contains("json") && (body.contains("contains") || body.contains("regex")))
             keyError(bp, "json",
                      "the body is judged either as JSON (`json`) or as text (`contains`, `regex`), not both");
+        return s;
+    }
+
+    FileStep readFile(const Json& body, const std::string& bp) {
+        allowKeys(body, bp, {"path", "contains", "regex", "sections", "minBytes", "maxBytes", "message", "timeout"});
+        FileStep s;
+        if (auto path = stringField(body, bp, "path", true)) {
+            if (auto problem = submissionPathProblem(*path); !problem.empty())
+                error(child(bp, "path"), "`path` " + problem);
+            else
+                s.path = *path;
+        }
+        s.contains = oneOrMany(body, bp, "contains");
+        s.regex = oneOrMany(body, bp, "regex");
+        s.sections = oneOrMany(body, bp, "sections");
+        if (auto it = body.find("regex"); it != body.end()) {
+            if (it->is_string())
+                checkRegex(it->get<std::string>(), child(bp, "regex"));
+            else if (it->is_array())
+                for (size_t i = 0; i < it->size(); ++i)
+                    if ((*it)[i].is_string())
+                        checkRegex((*it)[i].get<std::string>(), child(bp, "regex") + "/" + std::to_string(i));
+        }
+        for (size_t i = 0; i < s.sections.size(); ++i)
+            if (s.sections[i].find_first_not_of(" \t") == std::string::npos)
+                error(child(bp, "sections") + "/" + std::to_string(i), "a section is a heading's text; it cannot be empty");
+        if (auto n = intField(body, bp, "maxBytes", 1, 16 << 20)) s.maxBytes = *n;
+        if (auto n = intField(body, bp, "minBytes", 0, 16 << 20)) s.minBytes = *n;
+        if (s.minBytes > s.maxBytes)
+            error(child(bp, "minBytes"), "`minBytes` (" + std::to_string(s.minBytes) + ") is over `maxBytes` (" +
+                                             std::to_string(s.maxBytes) + ")");
         return s;
     }
 

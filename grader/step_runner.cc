@@ -3,10 +3,13 @@
 #include "grader/step_runner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <random>
+#include <filesystem>
 #include <sstream>
 
+#include "clusters/bounded_file.h"
 #include "grader/regex_cache.h"
 
 namespace kc::grader {
@@ -813,6 +816,141 @@ StepResult runHttp(const Step& step, const HttpStep& s, StepContext& ctx) {
     return r;
 }
 
+// A Markdown ATX heading's text ("## Fail over ##" → "Fail over"); empty when the line is no heading.
+std::string headingText(const std::string& line) {
+    size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string::npos || indent > 3) return "";
+    size_t hashes = line.find_first_not_of('#', indent);
+    size_t level = (hashes == std::string::npos ? line.size() : hashes) - indent;
+    if (level < 1 || level > 6) return "";
+    if (hashes != std::string::npos && line[hashes] != ' ' && line[hashes] != '\t') return "";
+    std::string text = hashes == std::string::npos ? "" : line.substr(hashes);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
+    size_t closing = text.find_last_not_of('#');
+    if (closing != std::string::npos && closing + 1 < text.size() && (text[closing] == ' ' || text[closing] == '\t'))
+        text.erase(closing + 1);
+    size_t first = text.find_first_not_of(" \t");
+    size_t last = text.find_last_not_of(" \t");
+    return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+std::string lowered(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// The headings of a Markdown text in order, outside fenced code blocks (a "# comment" in a shell block is no heading).
+std::vector<std::string> markdownHeadings(const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    bool fenced = false;
+    for (const auto& line : lines) {
+        size_t at = line.find_first_not_of(' ');
+        if (at != std::string::npos && at <= 3 && (line.compare(at, 3, "```") == 0 || line.compare(at, 3, "~~~") == 0)) {
+            fenced = !fenced;
+            continue;
+        }
+        if (fenced) continue;
+        if (auto text = headingText(line); !text.empty()) out.push_back(text);
+    }
+    return out;
+}
+
+StepResult runFile(const Step& step, const FileStep& s, StepContext& ctx) {
+    namespace fs = std::filesystem;
+    StepResult r = started(step);
+    if (ctx.submissionRoot.empty()) {
+        r.outcome = Outcome::Skipped;
+        r.summary = "no submission folder given";
+        return r;
+    }
+    std::error_code ec;
+    const fs::path root = fs::canonical(ctx.submissionRoot, ec);
+    if (ec) return errored(r, Error{ErrorKind::Invalid, "the submission folder " + ctx.submissionRoot + " cannot be read: " + ec.message(), 0});
+    const fs::path written = root / s.path;
+    if (!fs::exists(fs::symlink_status(written, ec)) && !fs::is_symlink(fs::symlink_status(written, ec))) {
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + " is missing from the submission";
+        r.mismatches.push_back({"file", s.path, "no such file"});
+        return r;
+    }
+    // Symlinks are followed only while they stay inside the submission: a link to /etc/passwd is not a deliverable.
+    const fs::path resolved = fs::weakly_canonical(written, ec);
+    const fs::path inside = ec ? fs::path("..") : resolved.lexically_relative(root);
+    if (inside.empty() || *inside.begin() == "..") {
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + " leads outside the submission folder (a symlink); commit the file itself";
+        r.mismatches.push_back({"file", "a file inside the submission", "a link leaving it"});
+        return r;
+    }
+    if (!fs::exists(resolved, ec)) {
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + " is missing from the submission (a symlink to nothing)";
+        return r;
+    }
+    if (!fs::is_regular_file(resolved, ec)) {
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + " is not a regular file";
+        return r;
+    }
+    const auto size = fs::file_size(resolved, ec);
+    if (!ec && size > static_cast<uintmax_t>(s.maxBytes)) {
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + " is " + plural(size, "byte") + ", over the bound of " + std::to_string(s.maxBytes) +
+                    " the rubric reads";
+        return r;
+    }
+    auto text = readFileBounded(resolved.string(), static_cast<size_t>(s.maxBytes));
+    if (!text) {
+        // Grown past the bound or vanished since it was looked at: the grader cannot judge it.
+        r.outcome = Outcome::Fail;
+        r.summary = s.path + ": " + text.error().message;
+        return r;
+    }
+    r.evidence.push_back(s.path + ": " + plural(text->size(), "byte"));
+    r.outcome = Outcome::Pass;
+    if (text->size() < static_cast<size_t>(s.minBytes)) {
+        r.outcome = Outcome::Fail;
+        r.mismatches.push_back({"size", "at least " + plural(static_cast<size_t>(s.minBytes), "byte"),
+                                plural(text->size(), "byte")});
+    }
+    for (const auto& needle : s.contains) {
+        if (text->find(needle) != std::string::npos) continue;
+        r.outcome = Outcome::Fail;
+        r.mismatches.push_back({"text", "text containing \"" + needle + "\"", "not found"});
+    }
+    const auto lines = splitLines(*text);
+    for (const auto& pattern : s.regex) {
+        auto re = compiledRegex(pattern);
+        if (!re) return errored(r, re.error());
+        bool found = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+            return l.size() <= kMaxRegexSubject && std::regex_search(l, **re);
+        });
+        if (found) continue;
+        r.outcome = Outcome::Fail;
+        r.mismatches.push_back({"text", "a line matching /" + pattern + "/", "none"});
+    }
+    if (!s.sections.empty()) {
+        const auto headings = markdownHeadings(lines);
+        size_t next = 0;  // where the search for the next section starts: sections must come in order
+        for (const auto& section : s.sections) {
+            auto it = std::find_if(headings.begin() + static_cast<std::ptrdiff_t>(next), headings.end(),
+                                   [&](const std::string& h) { return lowered(h) == lowered(section); });
+            if (it != headings.end()) {
+                next = static_cast<size_t>(it - headings.begin()) + 1;
+                continue;
+            }
+            r.outcome = Outcome::Fail;
+            bool earlier = std::any_of(headings.begin(), headings.end(),
+                                       [&](const std::string& h) { return lowered(h) == lowered(section); });
+            r.mismatches.push_back({"sections", "a heading \"" + section + "\"" + (next ? " after the previous section" : ""),
+                                    earlier ? "present, but out of order" : "missing"});
+        }
+    }
+    r.summary = r.outcome == Outcome::Pass ? s.path + " holds what the rubric asks for"
+                                           : s.path + " does not hold what the rubric asks for";
+    return r;
+}
+
 }  // namespace
 
 std::string effectiveNamespace(const Rubric& rubric, const std::string& written) {
@@ -831,6 +969,7 @@ StepResult evaluateStep(const Step& step, StepContext& ctx) {
             else if constexpr (std::is_same_v<T, EventsStep>) return runEvents(step, spec, ctx);
             else if constexpr (std::is_same_v<T, ProbeStep>) return runProbe(step, spec, ctx);
             else if constexpr (std::is_same_v<T, HttpStep>) return runHttp(step, spec, ctx);
+            else if constexpr (std::is_same_v<T, FileStep>) return runFile(step, spec, ctx);
             else return runProvenance(step, spec, ctx);
         },
         step.spec);

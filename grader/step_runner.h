@@ -30,6 +30,7 @@ struct StepContext {
     std::vector<CreatedObject>* created = nullptr;   // apply appends here, in order
     std::vector<std::string>* leftovers = nullptr;   // probe cleanup failures
     Duration cleanupTimeout = std::chrono::seconds(30);
+    std::string submissionRoot;  // the student's submission folder; empty: none given (file steps are skipped)
 };
 
 // The namespace a step target reads: its own, else the rubric's defaults.namespace.

@@ -57,7 +57,7 @@ public:
         return "Usage: kubeclass-grade check --lab LAB [--snapshot PATH | --context CTX] [--kubeconfig F]\n"
                "                             [--format text|json|junit|gradescope|markdown] [--out FILE]\n"
                "                             [--fail-under PCT] [--overlay FILE]... [--student-view]\n"
-               "                             [--include-hidden] [--after-due-date]\n\n"
+               "                             [--include-hidden] [--after-due-date] [--submission DIR]\n\n"
                "LAB is a lab id (lab-02), a lab directory or a rubric file. Without --snapshot the lab is graded\n"
                "live through the kubeconfig's current context (or --context). Multi-cluster labs take one\n"
                "--context or --snapshot per cluster as CLUSTER=VALUE; --snapshot DIR also takes a multi-cluster\n"
@@ -68,7 +68,8 @@ public:
                "  --overlay FILE    apply an instructor overlay to the rubric (repeatable)\n"
                "  --student-view    json, junit and gradescope leave out hidden checks too\n"
                "  --include-hidden  text and markdown show hidden and after_due_date checks\n"
-               "  --after-due-date  text and markdown show after_due_date checks\n\n"
+               "  --after-due-date  text and markdown show after_due_date checks\n"
+               "  --submission DIR  the student's submission folder, read by file steps (without it they are skipped)\n\n"
                "Colour in the text report only on a terminal and when NO_COLOR is unset.\n"
                "Exit codes: 0 graded, 1 below --fail-under, 2 bad input, 3 cluster unreachable.\n";
     }
@@ -84,7 +85,8 @@ public:
                                        {"overlay", true, true},
                                        {"student-view", false},
                                        {"include-hidden", false},
-                                       {"after-due-date", false}});
+                                       {"after-due-date", false},
+                                       {"submission"}});
         if (!parsed) return badUsage(io, parsed.error().message);
         if (!parsed->positional.empty()) return badUsage(io, "unexpected argument \"" + parsed->positional[0] + "\"");
         if (!parsed->has("lab")) return badUsage(io, "--lab is required");
@@ -104,6 +106,14 @@ public:
             if (end == v->c_str() || *end != '\0' || !(pct >= 0 && pct <= 100))
                 return badUsage(io, "--fail-under needs a percentage from 0 to 100, not \"" + *v + "\"");
             failUnder = pct;
+        }
+
+        std::string submissionRoot;
+        if (auto dir = parsed->value("submission")) {
+            std::error_code ec;
+            if (dir->empty() || !std::filesystem::is_directory(*dir, ec))
+                return badUsage(io, "--submission needs a folder, and \"" + *dir + "\" is not one");
+            submissionRoot = *dir;
         }
 
         auto rubricPath = locateRubric(*parsed->value("lab"));
@@ -187,6 +197,7 @@ public:
             if (progressRedactor(line) == line) io.err << line << "\n";
         };
         runOptions.now = std::chrono::system_clock::now();
+        runOptions.submissionRoot = submissionRoot;
         GradeRun run = runChecks(*rubric, sources, runOptions);
         if (run.rubricFile.empty()) run.rubricFile = *rubricPath;
 

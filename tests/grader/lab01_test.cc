@@ -24,6 +24,7 @@
 #include "clusters/yaml_json.h"
 #include "grader/check_runner.h"
 #include "grader/rubric_loader.h"
+#include "grader/snapshot_source.h"
 #include "tests/grader/cli_test_support.h"
 #include "tests/grader/double_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -319,7 +320,28 @@ TEST_CASE("lab 01 rubric validates with 100 points and hints for every check") {
     auto cli = grade({"rubric", "validate", kLab});
     INFO(cli.stderrText);
     CHECK(cli.exitCode == 0);
-    CHECK(cli.stdoutText.find("17 checks, 100 points") != std::string::npos);
+    CHECK(cli.stdoutText.find("18 checks, 100 points") != std::string::npos);
+}
+
+TEST_CASE("lab 01 usage check passes the solution's USAGE.md and fails the starter template") {
+    Rubric rubric = labRubric();
+    const Check* usage = rubric.find("usage-documented");
+    REQUIRE(usage);
+    CHECK(usage->points == Approx(2));
+    REQUIRE(usage->steps.size() == 1);
+    CHECK(usage->steps[0].kind == StepKind::File);
+    Rubric only = rubric;
+    only.checks = {*usage};
+    auto empty = snapshotFromText(R"({"apiVersion":"v1","kind":"List","items":[]})", "empty.json");
+    REQUIRE(empty);
+    auto grade = [&](const std::string& root) {
+        RunOptions options;
+        options.submissionRoot = root;
+        return runChecks(only, {{"", empty->get()}}, options).checks.at(0).outcome;
+    };
+    CHECK(grade(kLab + "/solution") == Outcome::Pass);
+    CHECK(grade(kLab + "/starter") == Outcome::Fail);  // the headings are there, the text is not
+    CHECK(grade("") == Outcome::Skipped);
 }
 
 TEST_CASE("lab 01 examples graded from their snapshots match expected.yaml") {
@@ -357,7 +379,7 @@ TEST_CASE("lab 01 examples arranged in the api double grade live like their snap
         kept.push_back(check);
     }
     rubric.checks = kept;
-    REQUIRE(rubric.checks.size() == 11);
+    REQUIRE(rubric.checks.size() == 12);  // 11 cluster checks and usage-documented (a file step, skipped here)
     for (const auto& name : exampleNames()) {
         SECTION(name) {
             Json expected = readYaml(kLab + "/examples/" + name + "/expected.yaml");
@@ -419,6 +441,7 @@ TEST_CASE("lab 01 reference operator against the api double grades 100 live") {
     auto source = liveSource(*client, "context api-double");
     RunOptions options;
     options.cleanupTimeout = 5s;
+    options.submissionRoot = kLab + "/solution";  // its USAGE.md, for usage-documented
     GradeRun run = runChecks(rubric, {{"", source.get()}}, options);
     std::ostringstream report;
     for (const auto& c : run.checks) {

@@ -691,7 +691,13 @@ Rubric withShortTimeouts(Rubric rubric) {
     return rubric;
 }
 
-GradeRun gradeLive(Fleet& fleet, const Rubric& rubric) {
+// An example's submission folder, where it has one; "" otherwise (its file steps are then skipped).
+std::string submissionOf(const std::string& example) {
+    std::string dir = kLab + "/examples/" + example + "/submission";
+    return std::filesystem::is_directory(dir) ? dir : std::string();
+}
+
+GradeRun gradeLive(Fleet& fleet, const Rubric& rubric, const std::string& submission) {
     std::vector<std::unique_ptr<KubeClient>> clients;
     std::vector<std::unique_ptr<ObjectSource>> sources;
     std::map<std::string, ObjectSource*> byCluster;
@@ -702,6 +708,7 @@ GradeRun gradeLive(Fleet& fleet, const Rubric& rubric) {
     }
     RunOptions options;
     options.cleanupTimeout = 2s;
+    options.submissionRoot = submission;
     return runChecks(rubric, byCluster, options);
 }
 
@@ -761,7 +768,9 @@ TEST_CASE("lab 4 examples graded from snapshots match their expected results") {
             owned.push_back(std::move(*snapshot));
             sources[c] = owned.back().get();
         }
-        GradeRun run = runChecks(*rubric, sources, RunOptions{});
+        RunOptions options;
+        options.submissionRoot = submissionOf(example);
+        GradeRun run = runChecks(*rubric, sources, options);
         CHECK(run.mode == "snapshot");
         requireMatches(run, *rubric, expectedFor(example, "snapshot"));
     }
@@ -776,7 +785,7 @@ TEST_CASE("lab 4 reference graded live against four doubles earns 100 and cleans
     REQUIRE(fleet.find("member-b", "Deployment", "serving", "llm-serve"));
     REQUIRE(fleet.find("member-b", "Service", "ml-features", "derived-feature-server"));
 
-    GradeRun run = gradeLive(fleet, withShortTimeouts(*rubric));
+    GradeRun run = gradeLive(fleet, withShortTimeouts(*rubric), submissionOf("reference"));
     CHECK(run.mode == "live");
     requireMatches(run, *rubric, expectedFor("reference", "live"));
     CHECK(run.earned() == Approx(100));
@@ -803,7 +812,7 @@ TEST_CASE("lab 4 examples graded live against four doubles match their expected 
         INFO("example " << example);
         Fleet fleet;
         arrangeExample(fleet, example);
-        GradeRun run = gradeLive(fleet, quick);
+        GradeRun run = gradeLive(fleet, quick, submissionOf(example));
         requireMatches(run, *rubric, expectedFor(example, "live"));
         CHECK(run.leftovers.empty());
     }
@@ -825,7 +834,7 @@ TEST_CASE("lab 4 live and snapshot agree on every check a snapshot can grade") {
     }
 }
 
-TEST_CASE("lab 4 runbook check accepts the solution runbook and refuses the starter template") {
+TEST_CASE("lab 4 runbook check reads the submission: the solution runbook passes and the starter template fails") {
     auto rubric = loadRubric(kLab + "/rubric.yaml");
     REQUIRE(rubric);
     Rubric only = *rubric;
@@ -833,23 +842,29 @@ TEST_CASE("lab 4 runbook check accepts the solution runbook and refuses the star
                                      [](const Check& c) { return c.id != "failover-runbook"; }),
                       only.checks.end());
     REQUIRE(only.checks.size() == 1);
+    REQUIRE(only.checks[0].steps.size() == 1);
+    CHECK(only.checks[0].steps[0].kind == StepKind::File);
+    // The hub holds nothing: the check reads only the submission folder.
+    auto hub = snapshotFromText(R"({"apiVersion":"v1","kind":"List","items":[]})", "hub.json");
+    REQUIRE(hub);
     auto grade = [&](const std::string& runbook) {
-        Json list{{"apiVersion", "v1"},
-                  {"kind", "List"},
-                  {"items", Json::array({Json{{"apiVersion", "v1"},
-                                              {"kind", "ConfigMap"},
-                                              {"metadata", {{"name", "failover-runbook"}, {"namespace", "default"}}},
-                                              {"data", {{"RUNBOOK.md", runbook}}}}})}};
-        auto hub = snapshotFromText(list.dump(), "hub.json");
-        REQUIRE(hub);
-        return runChecks(only, {{"hub", hub->get()}}, RunOptions{}).checks.at(0).outcome;
+        kc::testing::TempDir submission;
+        submission.write("runbook/RUNBOOK.md", runbook);
+        RunOptions options;
+        options.submissionRoot = submission.path();
+        return runChecks(only, {{"hub", hub->get()}}, options).checks.at(0).outcome;
     };
     CHECK(grade(readText(kLab + "/solution/runbook/RUNBOOK.md")) == Outcome::Pass);
     CHECK(grade(readText(kLab + "/starter/runbook/RUNBOOK.md")) == Outcome::Fail);
-    // Sections out of order, or one missing, do not pass either.
-    CHECK(grade("# R\n## Detect\nwatch\n## Fail back\nuntaint\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
-    CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Verify\ncurl\n") == Outcome::Fail);
-    CHECK(grade("# R\n## Detect\nwatch\n## Fail over\ntaint\n## Fail back\nuntaint\n## Verify\ncurl\n") == Outcome::Pass);
+    // Sections out of order, or one missing, do not pass either, however long the text.
+    const std::string filler(700, '.');
+    CHECK(grade("# R\n## Detect\nkubectl get\n## Fail back\nuntaint\n## Fail over\ntaint\n## Verify\n" + filler) ==
+          Outcome::Fail);
+    CHECK(grade("# R\n## Detect\nkubectl get\n## Fail over\ntaint\n## Verify\n" + filler) == Outcome::Fail);
+    CHECK(grade("# R\n## Detect\nkubectl get\n## Fail over\ntaint\n## Fail back\nuntaint\n## Verify\n" + filler) ==
+          Outcome::Pass);
+    // Without a submission folder the check is skipped, not failed.
+    CHECK(runChecks(only, {{"hub", hub->get()}}, RunOptions{}).checks.at(0).outcome == Outcome::Skipped);
 }
 
 namespace {
@@ -892,7 +907,8 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     std::set<std::string> hubKinds;
     const Json hubManifest = readYaml(out + "/hub/capture.json");
     for (const auto& o : hubManifest["objects"]) hubKinds.insert(str(o, "kind"));
-    CHECK(hubKinds == std::set<std::string>{"Node", "Deployment", "ConfigMap"});
+    // The runbook is read from the submission, not the hub: no ConfigMap is captured there.
+    CHECK(hubKinds == std::set<std::string>{"Node", "Deployment"});
     std::set<std::string> karmadaKinds;
     const Json karmadaManifest = readYaml(out + "/karmada/capture.json");
     for (const auto& o : karmadaManifest["objects"]) karmadaKinds.insert(str(o, "kind"));
@@ -900,7 +916,9 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     CHECK(karmadaKinds.count("Node") == 0);
 
     // `check --snapshot DIR` finds the four captures; the result is the reference's snapshot expectation.
-    auto checked = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json"});
+    // With the reference's submission folder, the runbook check passes as in its expectation.
+    auto checked = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json", "--submission",
+                          submissionOf("reference")});
     INFO(checked.stderrText);
     REQUIRE(checked.exitCode == 0);
     Json report = Json::parse(checked.stdoutText);
@@ -918,6 +936,16 @@ TEST_CASE("lab 4 capture with one context per cluster grades like the snapshots 
     CHECK(ambiguous.exitCode == 2);
     CHECK_THAT(ambiguous.stderrText, Catch::Contains("CLUSTER=VALUE"));
     CHECK_FALSE(std::filesystem::exists(out + "2"));
+
+    // --submission must name a folder: anything else is bad input (exit 2), before any grading.
+    auto notAFolder = grade({"check", "--lab", kLab, "--snapshot", out, "--submission", dir.path() + "/missing"});
+    CHECK(notAFolder.exitCode == 2);
+    CHECK_THAT(notAFolder.stderrText, Catch::Contains("--submission"));
+    // Without it the runbook check is skipped and earns nothing.
+    auto without = grade({"check", "--lab", kLab, "--snapshot", out, "--format", "json"});
+    REQUIRE(without.exitCode == 0);
+    Json skipped = Json::parse(without.stdoutText);
+    CHECK(skipped["earned"].get<double>() == Approx(e.earned - 5));
 }
 
 TEST_CASE("lab 4 Istio overlay swaps the MCS checks for mesh checks and keeps 100 points") {

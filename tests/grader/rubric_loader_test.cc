@@ -278,7 +278,7 @@ TEST_CASE("a step needs exactly one kind") {
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] ==
           "r.yaml:8:10: unknown key `message` (`message` and `timeout` go inside the step, e.g. assert: {message: "
-          "...}); expected one of assert, absent, apply, delete, logs, events, probe, provenance, http");
+          "...}); expected one of assert, absent, apply, delete, logs, events, probe, provenance, http, file");
 }
 
 TEST_CASE("wrong value types are errors") {

@@ -73,7 +73,7 @@ TEST_CASE("label selectors match labels as Kubernetes does") {
     CHECK_FALSE(in.matches(Json::parse(R"({})")));
 }
 
-TEST_CASE("apply delete probe and http are live only while logs and events are not") {
+TEST_CASE("apply delete probe and http are live only while logs events and file are not") {
     Step step;
     for (auto [kind, live] : {std::pair{StepKind::Assert, false},
                               {StepKind::Absent, false},
@@ -83,7 +83,8 @@ TEST_CASE("apply delete probe and http are live only while logs and events are n
                               {StepKind::Events, false},
                               {StepKind::Probe, true},
                               {StepKind::Provenance, false},
-                              {StepKind::Http, true}}) {
+                              {StepKind::Http, true},
+                              {StepKind::File, false}}) {
         step.kind = kind;
         INFO(stepKindName(kind));
         CHECK(isLiveOnly(step) == live);
