@@ -386,6 +386,18 @@ private:
         if (auto re = compiledRegex(pattern); !re) error(pointer, re.error().message);
     }
 
+    // A step's `regex`, one pattern or a list: every pattern must compile, each error at its own pointer.
+    void checkRegexField(const Json& body, const std::string& pointer) {
+        auto it = body.find("regex");
+        if (it == body.end()) return;
+        if (it->is_string())
+            checkRegex(it->get<std::string>(), child(pointer, "regex"));
+        else if (it->is_array())
+            for (size_t i = 0; i < it->size(); ++i)
+                if ((*it)[i].is_string())
+                    checkRegex((*it)[i].get<std::string>(), child(pointer, "regex") + "/" + std::to_string(i));
+    }
+
     // ---- selectors and targets ----
 
     std::optional<LabelSelector> selectorFields(const Json& map, const std::string& pointer) {
@@ -1055,14 +1067,7 @@ private:
         }
         s.contains = oneOrMany(body, bp, "contains");
         s.regex = oneOrMany(body, bp, "regex");
-        if (auto it = body.find("regex"); it != body.end()) {
-            if (it->is_string())
-                checkRegex(it->get<std::string>(), child(bp, "regex"));
-            else if (it->is_array())
-                for (size_t i = 0; i < it->size(); ++i)
-                    if ((*it)[i].is_string())
-                        checkRegex((*it)[i].get<std::string>(), child(bp, "regex") + "/" + std::to_string(i));
-        }
+        checkRegexField(body, bp);
         if (body.contains("json") && (body.contains("contains") || body.contains("regex")))
             keyError(bp, "json",
                      "the body is judged either as JSON (`json`) or as text (`contains`, `regex`), not both");
@@ -1081,14 +1086,7 @@ private:
         s.contains = oneOrMany(body, bp, "contains");
         s.regex = oneOrMany(body, bp, "regex");
         s.sections = oneOrMany(body, bp, "sections");
-        if (auto it = body.find("regex"); it != body.end()) {
-            if (it->is_string())
-                checkRegex(it->get<std::string>(), child(bp, "regex"));
-            else if (it->is_array())
-                for (size_t i = 0; i < it->size(); ++i)
-                    if ((*it)[i].is_string())
-                        checkRegex((*it)[i].get<std::string>(), child(bp, "regex") + "/" + std::to_string(i));
-        }
+        checkRegexField(body, bp);
         for (size_t i = 0; i < s.sections.size(); ++i)
             if (s.sections[i].find_first_not_of(" \t") == std::string::npos)
                 error(child(bp, "sections") + "/" + std::to_string(i), "a section is a heading's text; it cannot be empty");

@@ -164,6 +164,22 @@ std::vector<std::string> splitLines(const std::string& text) {
     return lines;
 }
 
+// The patterns that no single line matches. Lines are searched one by one (a whole body could be long enough to
+// exhaust the regex engine's stack) and lines longer than kMaxRegexSubject are data, not text.
+Result<std::vector<std::string>> patternsNoLineMatches(const std::vector<std::string>& lines,
+                                                       const std::vector<std::string>& patterns) {
+    std::vector<std::string> unmatched;
+    for (const auto& pattern : patterns) {
+        auto re = compiledRegex(pattern);
+        if (!re) return tl::unexpected(re.error());
+        bool found = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+            return l.size() <= kMaxRegexSubject && std::regex_search(l, **re);
+        });
+        if (!found) unmatched.push_back(pattern);
+    }
+    return unmatched;
+}
+
 StepResult runLogs(const Step& step, const LogsStep& s, StepContext& ctx) {
     StepResult r = started(step);
     const std::string ns = effectiveNamespace(ctx.rubric, s.namespace_);
@@ -796,15 +812,9 @@ StepResult runHttp(const Step& step, const HttpStep& s, StepContext& ctx) {
         r.mismatches.push_back({"body", "text containing \"" + needle + "\"", renderValue(Json(cut(response.body, 120)))});
     }
     if (!s.regex.empty()) {
-        // Line by line, like logs: a whole body could be long enough to exhaust the regex engine's stack.
-        auto lines = splitLines(response.body);
-        for (const auto& pattern : s.regex) {
-            auto re = compiledRegex(pattern);
-            if (!re) return errored(r, re.error());
-            bool found = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
-                return l.size() <= kMaxRegexSubject && std::regex_search(l, **re);
-            });
-            if (found) continue;
+        auto unmatched = patternsNoLineMatches(splitLines(response.body), s.regex);
+        if (!unmatched) return errored(r, unmatched.error());
+        for (const auto& pattern : *unmatched) {
             r.outcome = Outcome::Fail;
             r.mismatches.push_back({"body", "a line matching /" + pattern + "/", renderValue(Json(cut(response.body, 120)))});
         }
@@ -919,13 +929,9 @@ StepResult runFile(const Step& step, const FileStep& s, StepContext& ctx) {
         r.mismatches.push_back({"text", "text containing \"" + needle + "\"", "not found"});
     }
     const auto lines = splitLines(*text);
-    for (const auto& pattern : s.regex) {
-        auto re = compiledRegex(pattern);
-        if (!re) return errored(r, re.error());
-        bool found = std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
-            return l.size() <= kMaxRegexSubject && std::regex_search(l, **re);
-        });
-        if (found) continue;
+    auto unmatched = patternsNoLineMatches(lines, s.regex);
+    if (!unmatched) return errored(r, unmatched.error());
+    for (const auto& pattern : *unmatched) {
         r.outcome = Outcome::Fail;
         r.mismatches.push_back({"text", "a line matching /" + pattern + "/", "none"});
     }
