@@ -73,6 +73,35 @@ CREATE TABLE quiz_flags (
 );
 CREATE INDEX quiz_attempts_by_state ON quiz_attempts (kind, state, started_ms);
 )sql",
+        // 2: the desktop app's records (app/progress_store.h): lectures read, lab check runs, hints, last place.
+        R"sql(
+CREATE TABLE lectures_read (
+  lecture_id TEXT    PRIMARY KEY,
+  read_ms    INTEGER NOT NULL
+);
+CREATE TABLE lab_check_runs (
+  id          INTEGER PRIMARY KEY,
+  lab_id      TEXT    NOT NULL,
+  scope       TEXT    NOT NULL,
+  at_ms       INTEGER NOT NULL,
+  earned      REAL    NOT NULL,
+  points      REAL    NOT NULL,
+  outcome     TEXT    NOT NULL,
+  report_json TEXT    NOT NULL
+);
+CREATE INDEX lab_check_runs_by_lab ON lab_check_runs (lab_id, at_ms);
+CREATE TABLE hints_revealed (
+  lab_id      TEXT    NOT NULL,
+  check_id    TEXT    NOT NULL,
+  tier        INTEGER NOT NULL,
+  revealed_ms INTEGER NOT NULL,
+  PRIMARY KEY (lab_id, check_id, tier)
+);
+CREATE TABLE app_values (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
     };
     return migrations;
 }

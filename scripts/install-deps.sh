@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache
   libcpprest-dev libssl-dev openssl libyaml-cpp-dev nlohmann-json3-dev libexpected-dev
   libsqlite3-dev libgit2-dev
-  qt6-base-dev qt6-qpa-plugins
+  qt6-base-dev qt6-qpa-plugins qt6-charts-dev qt6-svg-dev fonts-dejavu-core
 )
 if [ "$purpose" = test ]; then
   # Catch2 for the suite; the Python Kubernetes client is one of the real clients run against the API double.
