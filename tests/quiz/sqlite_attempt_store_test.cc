@@ -26,15 +26,16 @@ using namespace std::chrono_literals;
 using kc::testing::FakeClock;
 using kc::testing::TempDir;
 
-TEST_CASE("progress.db gets the quiz schema at version 1") {
+TEST_CASE("progress.db gets the quiz and app schema at version 2") {
     TempDir dir;
     const std::string path = dir.path() + "/progress.db";
     REQUIRE(SqliteAttemptStore::open(path));
     auto db = kc::sqlite::Database::open(path);
     REQUIRE(db);
     CHECK(db->userVersion().value() == static_cast<int>(progressDbMigrations().size()));
-    CHECK(db->userVersion().value() == 1);
-    for (const char* table : {"quiz_attempts", "quiz_attempt_questions", "quiz_answers", "quiz_flags"}) {
+    CHECK(db->userVersion().value() == 2);
+    for (const char* table : {"quiz_attempts", "quiz_attempt_questions", "quiz_answers", "quiz_flags", "lectures_read",
+                              "lab_check_runs", "hints_revealed", "app_values"}) {
         auto stmt = db->prepare(std::string("SELECT COUNT(*) FROM ") + table);
         CHECK(stmt);
     }
