@@ -2,6 +2,10 @@
 #include "app/main_window.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QStyle>
+#include <QVBoxLayout>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QStackedWidget>
@@ -19,17 +23,61 @@
 
 namespace kc::app {
 
+namespace {
+
+// Icons from the style so they follow the palette and scale on HiDPI screens without shipped bitmaps.
+QIcon pageIcon(const QString& pageId) {
+    static const std::pair<const char*, QStyle::StandardPixmap> icons[] = {
+        {"home", QStyle::SP_DirHomeIcon},          {"lectures", QStyle::SP_FileDialogDetailedView},
+        {"labs", QStyle::SP_FileDialogContentsView}, {"cluster", QStyle::SP_DriveNetIcon},
+        {"quiz", QStyle::SP_MessageBoxQuestion},   {"submit", QStyle::SP_ArrowUp},
+        {"settings", QStyle::SP_FileDialogListView},
+    };
+    for (const auto& [id, pixmap] : icons)
+        if (pageId == QLatin1String(id)) return QApplication::style()->standardIcon(pixmap);
+    return {};
+}
+
+}  // namespace
+
 MainWindow::MainWindow(AppContext& context, QWidget* parent) : QMainWindow(parent), context_(context) {
     setWindowTitle(tr("kubeclass — Kubernetes for ML infrastructure"));
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
-    sidebar_ = new QListWidget(central);
+    layout->setSpacing(0);
+    auto* side = new QWidget(central);
+    side->setFixedWidth(190);
+    side->setAutoFillBackground(true);
+    side->setBackgroundRole(QPalette::AlternateBase);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(10, 14, 10, 10);
+    auto* brand = new QLabel(tr("<b>kubeclass</b>"), side);
+    QFont brandFont = brand->font();
+    brandFont.setPointSizeF(brandFont.pointSizeF() * 1.35);
+    brand->setFont(brandFont);
+    auto* course = new QLabel(tr("Kubernetes for ML infrastructure"), side);
+    course->setWordWrap(true);
+    course->setForegroundRole(QPalette::PlaceholderText);
+    sidebar_ = new QListWidget(side);
     sidebar_->setObjectName(QStringLiteral("sidebar"));
     sidebar_->setAccessibleName(tr("Pages"));
-    sidebar_->setFixedWidth(170);
+    sidebar_->setFrameShape(QFrame::NoFrame);
+    sidebar_->setSpacing(2);
+    sidebar_->setIconSize(QSize(20, 20));
+    // The list's own background would break the sidebar's tone; items keep the palette's highlight.
+    sidebar_->viewport()->setAutoFillBackground(false);
+    sidebar_->setAutoFillBackground(false);
+    auto* shortcutsHint = new QLabel(tr("Ctrl+1 … Ctrl+7 switch pages"), side);
+    shortcutsHint->setForegroundRole(QPalette::PlaceholderText);
+    shortcutsHint->setWordWrap(true);
+    sideLayout->addWidget(brand);
+    sideLayout->addWidget(course);
+    sideLayout->addSpacing(14);
+    sideLayout->addWidget(sidebar_, 1);
+    sideLayout->addWidget(shortcutsHint);
     stack_ = new QStackedWidget(central);
-    layout->addWidget(sidebar_);
+    layout->addWidget(side);
     layout->addWidget(stack_, 1);
     setCentralWidget(central);
 
@@ -58,7 +106,9 @@ void MainWindow::addPage(Page* page) {
     int index = static_cast<int>(pages_.size());
     pages_.push_back(page);
     stack_->addWidget(page);
-    sidebar_->addItem(page->title());
+    auto* item = new QListWidgetItem(pageIcon(page->pageId()), page->title(), sidebar_);
+    item->setSizeHint(QSize(0, 34));
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(page->title()).arg(index + 1));
     if (index < 9) {
         auto* shortcut = new QAction(this);
         shortcut->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)));

@@ -19,6 +19,7 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(AppContext& context, QWidget* parent = nullptr);
 
+    AppContext& context() const { return context_; }
     const std::vector<Page*>& pages() const { return pages_; }
     Page* page(const QString& pageId) const;
     Page* currentPage() const;

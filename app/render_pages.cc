@@ -3,8 +3,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QPixmap>
 
+#include "app/app_context.h"
 #include "app/main_window.h"
 
 namespace kc::app {
@@ -19,7 +21,13 @@ bool renderPages(MainWindow& window, const QString& dir, QStringList* written, Q
     int number = 1;
     for (auto* page : window.pages()) {
         window.showPage(page->pageId());
-        // Let queued work that the page started on activation (lists, counts) deliver before the picture.
+        // Let work the page started on activation (preflight, lists, counts) finish and deliver before the picture,
+        // within a bound so a slow probe cannot stall the run.
+        QElapsedTimer waited;
+        waited.start();
+        do {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        } while (!window.context().work->waitForIdle(20) && waited.elapsed() < 3000);
         for (int i = 0; i < 5; ++i) QCoreApplication::processEvents();
         QString file = QDir(dir).filePath(QStringLiteral("%1-%2.png").arg(number++, 2, 10, QLatin1Char('0')).arg(page->pageId()));
         QPixmap picture = window.grab();
