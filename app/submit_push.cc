@@ -2,6 +2,7 @@
 #include "app/submit_push.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "app/submit_git.h"
 #include "clusters/redact.h"
@@ -87,6 +88,10 @@ bool isSshUrl(const std::string& url) {
            (slash == std::string::npos || colon < slash) && colon > 1;  // user@host:path (not C:\ style)
 }
 
+bool isLocalPath(const std::string& url) {
+    return url.find("://") == std::string::npos && !isSshUrl(url);
+}
+
 class Transfer {
 public:
     Transfer(const PushRequest& request, const Cancellation& cancel) : request_(request) {
@@ -102,6 +107,11 @@ public:
         if (request_.remoteUrl.find_first_of(" \t\r\n") != std::string::npos)
             return fail(ErrorKind::Invalid, "The course remote URL contains spaces or line breaks; correct it on the "
                                             "Settings page.");
+        // libgit2 calls a missing local path an "unsupported URL protocol"; say what it is.
+        if (isLocalPath(request_.remoteUrl) && !std::filesystem::exists(request_.remoteUrl))
+            return fail(ErrorKind::NotFound, "The course remote " + request_.remoteUrl +
+                                                 " does not exist (it is a local path). Check the URL on the Settings "
+                                                 "page.");
         return {};
     }
 
