@@ -98,6 +98,13 @@ SettingsPage::SettingsPage(AppContext& context, QWidget* parent) : Page(context,
              defaultDataDir() + tr(" (default)"), BrowseFolder);
     addField(storage, grid, SettingsField::KubeconfigPath, QStringLiteral("kubeconfigPath"), tr("&Kubeconfig:"),
              tr("$KUBECONFIG, else ~/.kube/config (default)"), BrowseFile);
+    auto* storageHelp = new QLabel(tr("The data folder holds progress.db (your progress and quiz answers) and "
+                                      "submissions/ (the repositories the Submit page pushes from). A new folder is "
+                                      "used after a restart."),
+                                   storage);
+    storageHelp->setWordWrap(true);
+    storageHelp->setForegroundRole(QPalette::PlaceholderText);
+    grid->addWidget(storageHelp, grid->rowCount(), 1, 1, 2);
     left->addWidget(storage);
     left->addStretch(1);
     columns->addLayout(left, 1);
@@ -151,6 +158,11 @@ SettingsPage::SettingsPage(AppContext& context, QWidget* parent) : Page(context,
         status_->setText(tr("Showing the saved settings."));
     });
     loadForm();
+}
+
+SettingsPage::~SettingsPage() {
+    // Deleting the children moves focus, and a field losing focus would validate a half-destroyed form.
+    for (const auto& field : fields_) field.edit->disconnect(this);
 }
 
 QLineEdit* SettingsPage::addField(QWidget* box, QGridLayout* grid, SettingsField field, const QString& objectName,
@@ -246,7 +258,8 @@ bool SettingsPage::save() {
     const auto problems = validateSettings(settings);
     showMessages(problems);
     if (!problems.isEmpty()) {
-        status_->setText(tr("Nothing was saved: fix the %n field(s) marked above.", nullptr, static_cast<int>(problems.size())));
+        status_->setText(problems.size() == 1 ? tr("Nothing was saved: fix the field marked above.")
+                                               : tr("Nothing was saved: fix the %1 fields marked above.").arg(problems.size()));
         fields_[problems.firstKey()].edit->setFocus();
         return false;
     }

@@ -20,6 +20,7 @@ class SettingsPage : public Page {
     Q_OBJECT
 public:
     explicit SettingsPage(AppContext& context, QWidget* parent = nullptr);
+    ~SettingsPage() override;
     QString pageId() const override { return QStringLiteral("settings"); }
     QString title() const override { return tr("Settings"); }
     void activated() override;

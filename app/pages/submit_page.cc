@@ -66,6 +66,12 @@ SubmitPage::SubmitPage(AppContext& context, QWidget* parent) : Page(context, par
     refreshHistory();
 }
 
+SubmitPage::~SubmitPage() {
+    // Deleting the children moves focus; the folder field losing it must not start a preview of a closing page.
+    folder_->disconnect(this);
+    if (running_) running_->cancel();
+}
+
 void SubmitPage::buildUi() {
     auto* page = new QVBoxLayout(this);
     page->setContentsMargins(24, 20, 24, 16);
@@ -108,7 +114,6 @@ void SubmitPage::buildUi() {
     remote_->setWordWrap(true);
     remote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     author_ = new QLabel(choose);
-    author_->setWordWrap(true);
     openSettings_ = new QPushButton(tr("Open &Settings"), choose);
     auto* remoteRow = new QHBoxLayout;
     remoteRow->addWidget(remote_, 1);
@@ -316,17 +321,17 @@ void SubmitPage::showPlan(const std::optional<SubmitPlan>& plan, const QString& 
         rows.append(row);
     }
     files_->addTopLevelItems(rows);
-    QString summary = tr("%n file(s), %1", nullptr, static_cast<int>(plan->files.size()))
-                          .arg(QString::fromStdString(formatByteSize(plan->totalBytes)));
-    if (plan->ignoredEntries > 0)
-        summary += tr(" · %n left out by .gitignore", nullptr, static_cast<int>(plan->ignoredEntries));
+    const QString bytes = QString::fromStdString(formatByteSize(plan->totalBytes));
+    QString summary = plan->files.size() == 1 ? tr("1 file, %1").arg(bytes)
+                                              : tr("%1 files, %2").arg(plan->files.size()).arg(bytes);
+    if (plan->ignoredEntries > 0) summary += tr(" · %1 left out by .gitignore").arg(plan->ignoredEntries);
     summary_->setText(summary);
     if (plan->problems.empty()) {
         problems_->clear();
     } else {
         QString text = tr("<b>This folder cannot be submitted yet:</b><ul style='margin-left:12px'>");
         for (const auto& problem : plan->problems)
-            text += QStringLiteral("<li><code>%1</code> %2</li>")
+            text += QStringLiteral("<li><b>%1</b> %2</li>")
                         .arg(QString::fromStdString(problem.path).toHtmlEscaped(),
                              QString::fromStdString(problem.reason).toHtmlEscaped());
         problems_->setText(text + QStringLiteral("</ul>"));
@@ -347,8 +352,10 @@ void SubmitPage::refreshHistory() {
         auto* row = new QTreeWidgetItem({QString::fromStdString(push.labId), QString::fromStdString(push.sha.substr(0, 10)),
                                          localTime(push.at), QString::fromStdString(push.remote)});
         row->setToolTip(1, QString::fromStdString(push.sha));
-        row->setToolTip(3, tr("branch %1 · %n file(s)", nullptr, static_cast<int>(push.files))
-                               .arg(QString::fromStdString(push.branch)));
+        row->setToolTip(3, tr("branch %1 · %2 files, %3")
+                               .arg(QString::fromStdString(push.branch))
+                               .arg(push.files)
+                               .arg(QString::fromStdString(formatByteSize(push.bytes))));
         history_->addTopLevelItem(row);
     }
 }

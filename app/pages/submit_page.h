@@ -24,6 +24,7 @@ class SubmitPage : public Page {
     Q_OBJECT
 public:
     explicit SubmitPage(AppContext& context, QWidget* parent = nullptr);
+    ~SubmitPage() override;
     QString pageId() const override { return QStringLiteral("submit"); }
     QString title() const override { return tr("Submit"); }
     void activated() override;
