@@ -352,8 +352,8 @@ void SubmitPage::refreshHistory() {
         auto* row = new QTreeWidgetItem({QString::fromStdString(push.labId), QString::fromStdString(push.sha.substr(0, 10)),
                                          localTime(push.at), QString::fromStdString(push.remote)});
         row->setToolTip(1, QString::fromStdString(push.sha));
-        row->setToolTip(3, tr("branch %1 · %2 files, %3")
-                               .arg(QString::fromStdString(push.branch))
+        row->setToolTip(3, tr("%1, branch %2 · %3 files, %4")
+                               .arg(QString::fromStdString(push.remote), QString::fromStdString(push.branch))
                                .arg(push.files)
                                .arg(QString::fromStdString(formatByteSize(push.bytes))));
         history_->addTopLevelItem(row);

@@ -429,3 +429,23 @@ TEST_CASE("a rejected push shows the way out on the page and it works", "[app][s
     CHECK_FALSE(error->isVisible());
     CHECK(kc::testing::readBranch(fixture.remote, "lab-01").files.at("x.txt") == "mine\n");
 }
+
+TEST_CASE("the push token comes from KUBECLASS_GIT_TOKEN, else GIT_TOKEN", "[app][submit]") {
+    // Saved and restored: the environment is the process's, not this test's.
+    auto saved = [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    const auto kubeclassToken = saved("KUBECLASS_GIT_TOKEN");
+    const auto gitToken = saved("GIT_TOKEN");
+    ::unsetenv("KUBECLASS_GIT_TOKEN");
+    ::setenv("GIT_TOKEN", "generic-token-1", 1);
+    CHECK(submitCredentialConfigFromEnvironment().token == std::optional<std::string>("generic-token-1"));
+    ::setenv("KUBECLASS_GIT_TOKEN", "course-token-2", 1);
+    CHECK(submitCredentialConfigFromEnvironment().token == std::optional<std::string>("course-token-2"));
+    ::unsetenv("KUBECLASS_GIT_TOKEN");
+    ::unsetenv("GIT_TOKEN");
+    CHECK_FALSE(submitCredentialConfigFromEnvironment().token);
+    if (kubeclassToken) ::setenv("KUBECLASS_GIT_TOKEN", kubeclassToken->c_str(), 1);
+    if (gitToken) ::setenv("GIT_TOKEN", gitToken->c_str(), 1);
+}
