@@ -107,6 +107,10 @@ public:
         if (request_.remoteUrl.find_first_of(" \t\r\n") != std::string::npos)
             return fail(ErrorKind::Invalid, "The course remote URL contains spaces or line breaks; correct it on the "
                                             "Settings page.");
+        if (isSshUrl(request_.remoteUrl) && (git_libgit2_features() & GIT_FEATURE_SSH) == 0)
+            return fail(ErrorKind::Invalid, "This kubeclass was built with a libgit2 that cannot use ssh. Use the "
+                                            "https URL of the course remote (with KUBECLASS_GIT_TOKEN) on the "
+                                            "Settings page.");
         // libgit2 calls a missing local path an "unsupported URL protocol"; say what it is.
         if (isLocalPath(request_.remoteUrl) && !std::filesystem::exists(request_.remoteUrl))
             return fail(ErrorKind::NotFound, "The course remote " + request_.remoteUrl +

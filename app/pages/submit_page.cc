@@ -57,6 +57,9 @@ QLabel* mutedLabel(const QString& text, QWidget* parent) {
 }  // namespace
 
 SubmitPage::SubmitPage(AppContext& context, QWidget* parent) : Page(context, parent) {
+    // Beside progress.db: a changed data folder takes effect after a restart, for both.
+    submissionsRoot_ =
+        QFileInfo(QString::fromStdString(context.progressDbPath())).absolutePath() + QStringLiteral("/submissions");
     buildUi();
     for (const auto& lab : submittableLabs(context.dataRoot))
         lab_->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(lab.id), QString::fromStdString(lab.title)),
@@ -220,10 +223,7 @@ void SubmitPage::buildUi() {
 QString SubmitPage::currentLab() const { return lab_->currentData().toString(); }
 
 QString SubmitPage::repositoryFor(const QString& labId) const {
-    // The folder progress.db is in: a changed data folder takes effect after a restart, for both.
-    auto& self = const_cast<SubmitPage*>(this)->context();
-    QString dataDir = QFileInfo(QString::fromStdString(self.progressDbPath())).absolutePath();
-    return dataDir + QStringLiteral("/submissions/") + labId + QStringLiteral(".git");
+    return submissionsRoot_ + QLatin1Char('/') + labId + QStringLiteral(".git");
 }
 
 void SubmitPage::activated() {

@@ -71,6 +71,7 @@ private:
     QPushButton* cancel_ = nullptr;
     QPushButton* submit_ = nullptr;
 
+    QString submissionsRoot_;  // <data folder>/submissions, fixed for the session like progress.db
     std::optional<SubmitPlan> plan_;
     int previewGeneration_ = 0;
     bool busy_ = false;
