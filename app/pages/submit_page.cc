@@ -42,6 +42,11 @@ struct SubmitOutcome {
     std::chrono::system_clock::time_point at{};
 };
 
+PushRecord pushRecordOf(const SubmitOutcome& outcome) {
+    return {outcome.labId, outcome.commit->sha,   outcome.commit->branch, outcome.remote,
+            outcome.at,    outcome.commit->files, outcome.commit->bytes};
+}
+
 QString localTime(std::chrono::system_clock::time_point at) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
     return QDateTime::fromSecsSinceEpoch(seconds).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
@@ -396,8 +401,13 @@ void SubmitPage::clearError() {
 }
 
 void SubmitPage::cancel() {
+    // libgit2 checks for cancellation only between transfer steps, and a silent server can hold a connection for
+    // minutes: the page lets go at once and the worker ends on its own.
     if (running_) running_->cancel();
-    status_->setText(tr("Cancelling…"));
+    running_.reset();
+    ++submitGeneration_;
+    setBusy(false, tr("Cancelled. If the push had already reached the remote it may still complete; it is then "
+                      "listed under Recent submissions."));
 }
 
 void SubmitPage::submit() {
@@ -414,6 +424,7 @@ void SubmitPage::submit() {
     auto credentials = grader::makeGitCredentialProvider(credentialConfig);
     auto clock = context().clock;
     (void)rememberSubmitFolder(*context().progress, labId, folder);
+    const int generation = ++submitGeneration_;
     setBusy(true, tr("Reading the folder…"));
     QPointer<QObject> guard(this);
     running_ = context().work->run<SubmitOutcome>(
@@ -453,7 +464,15 @@ void SubmitPage::submit() {
             if (auto pushed = pushSubmission(request, cancel); !pushed) outcome.error = pushed.error();
             return outcome;
         },
-        [this](SubmitOutcome outcome) {
+        [this, generation](SubmitOutcome outcome) {
+            if (generation != submitGeneration_) {
+                // Cancelled on the page, but it reached the remote anyway: still history.
+                if (!outcome.error && outcome.commit) {
+                    (void)recordPush(*context().progress, pushRecordOf(outcome));
+                    refreshHistory();
+                }
+                return;
+            }
             running_.reset();
             if (outcome.error) {
                 setBusy(false, outcome.commit ? tr("Committed %1 locally; not pushed.")
@@ -463,8 +482,7 @@ void SubmitPage::submit() {
                 return;
             }
             const SubmitCommit& commit = *outcome.commit;
-            PushRecord record{outcome.labId, commit.sha, commit.branch, outcome.remote, outcome.at, commit.files, commit.bytes};
-            auto saved = recordPush(*context().progress, record);
+            auto saved = recordPush(*context().progress, pushRecordOf(outcome));
             QString text = commit.unchanged
                                ? tr("Nothing changed since your last submission of %1; commit %2 is on %3 (branch %4).")
                                : tr("Submitted %1: commit %2 pushed to %3 (branch %4).");
@@ -489,6 +507,7 @@ void SubmitPage::submitOnTopOfRemote() {
     credentialConfig.runner = context().processes;
     auto credentials = grader::makeGitCredentialProvider(credentialConfig);
     auto clock = context().clock;
+    const int generation = ++submitGeneration_;
     setBusy(true, tr("Fetching the remote's branch…"));
     running_ = context().work->run<SubmitOutcome>(
         this,
@@ -507,7 +526,15 @@ void SubmitPage::submitOnTopOfRemote() {
             if (auto pushed = pushSubmission(request, cancel); !pushed) outcome.error = pushed.error();
             return outcome;
         },
-        [this](SubmitOutcome outcome) {
+        [this, generation](SubmitOutcome outcome) {
+            if (generation != submitGeneration_) {
+                // Cancelled on the page, but it reached the remote anyway: still history.
+                if (!outcome.error && outcome.commit) {
+                    (void)recordPush(*context().progress, pushRecordOf(outcome));
+                    refreshHistory();
+                }
+                return;
+            }
             running_.reset();
             if (outcome.error) {
                 setBusy(false, {});
@@ -515,8 +542,7 @@ void SubmitPage::submitOnTopOfRemote() {
                 return;
             }
             const SubmitCommit& commit = *outcome.commit;
-            (void)recordPush(*context().progress, {outcome.labId, commit.sha, commit.branch, outcome.remote, outcome.at,
-                                                   commit.files, commit.bytes});
+            (void)recordPush(*context().progress, pushRecordOf(outcome));
             QString text = tr("Submitted %1 on top of the remote: commit %2 pushed to %3 (branch %4).")
                                .arg(QString::fromStdString(outcome.labId), QString::fromStdString(commit.sha.substr(0, 10)),
                                     QString::fromStdString(outcome.remote), QString::fromStdString(commit.branch));

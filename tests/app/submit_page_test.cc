@@ -430,6 +430,32 @@ TEST_CASE("a rejected push shows the way out on the page and it works", "[app][s
     CHECK(kc::testing::readBranch(fixture.remote, "lab-01").files.at("x.txt") == "mine\n");
 }
 
+TEST_CASE("cancelling a push to a remote that hangs gives the page back at once", "[app][submit]") {
+    SubmitPageFixture fixture;
+    kc::testing::RefusingGitServer hanging(true);
+    fixture.test->context->settings.remoteUrl = QString::fromStdString(hanging.url());
+    fixture.page->activated();
+    fixture.test->dir.write("work/a.txt", "a\n");
+    fixture.page->setFolder(QString::fromStdString(fixture.test->dir.path() + "/work"));
+    auto* files = fixture.child<QTreeWidget>(QStringLiteral("Files that will be submitted"));
+    REQUIRE(kc::testing::waitUntil([&] { return files->topLevelItemCount() == 1; }));
+    auto* submit = fixture.button(QStringLiteral("Submit and push"));
+    auto* cancel = fixture.button(QStringLiteral("Cancel"));
+    REQUIRE(submit->isEnabled());
+    CHECK_FALSE(cancel->isEnabled());
+    submit->click();
+    CHECK_FALSE(submit->isEnabled());
+    REQUIRE(cancel->isEnabled());
+    REQUIRE(kc::testing::waitUntil([&] { return hanging.requests() >= 1; }));  // the push is waiting on the remote
+    cancel->click();
+    CHECK(submit->isEnabled());
+    CHECK_FALSE(cancel->isEnabled());
+    auto* status = fixture.child<QLabel>(QStringLiteral("Submission status"));
+    CHECK(status->text().startsWith(QStringLiteral("Cancelled.")));
+    auto* error = fixture.child<QLabel>(QStringLiteral("Submission error"));
+    CHECK_FALSE(error->isVisible());
+}
+
 TEST_CASE("the push token comes from KUBECLASS_GIT_TOKEN, else GIT_TOKEN", "[app][submit]") {
     // Saved and restored: the environment is the process's, not this test's.
     auto saved = [](const char* name) -> std::optional<std::string> {

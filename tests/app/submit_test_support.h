@@ -89,10 +89,11 @@ inline bool initBareRepository(const std::string& path) {
 }
 
 // A git "smart HTTP" server on 127.0.0.1 that answers 401 to everything, counting requests that carried an
-// Authorization header (so a test knows the credentials were really offered before being refused).
+// Authorization header (so a test knows the credentials were really offered before being refused). A silent one
+// reads requests and never answers, until it is destroyed (a remote that hangs).
 class RefusingGitServer {
 public:
-    RefusingGitServer() {
+    explicit RefusingGitServer(bool silent = false) : silent_(silent) {
         listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in address{};
         address.sin_family = AF_INET;
@@ -107,6 +108,7 @@ public:
     ~RefusingGitServer() {
         stop_ = true;
         thread_.join();
+        for (int held : held_) ::close(held);
         ::close(listener_);
     }
     RefusingGitServer(const RefusingGitServer&) = delete;
@@ -138,6 +140,10 @@ private:
             if (request.find("\nAuthorization:") != std::string::npos ||
                 request.find("\nauthorization:") != std::string::npos)
                 ++withCredentials_;
+            if (silent_) {
+                held_.push_back(client);
+                continue;
+            }
             const std::string reply =
                 "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"course\"\r\nContent-Length: 0\r\n"
                 "Connection: close\r\n\r\n";
@@ -147,6 +153,8 @@ private:
         }
     }
 
+    bool silent_ = false;
+    std::vector<int> held_;
     int listener_ = -1;
     int port_ = 0;
     std::atomic<bool> stop_{false};
