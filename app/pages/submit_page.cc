@@ -348,9 +348,10 @@ void SubmitPage::refreshHistory() {
     history_->clear();
     auto pushes = pushHistory(*context().progress);
     if (pushes.empty()) {
-        auto* row = new QTreeWidgetItem({tr("No submissions yet."), QString(), QString(), QString()});
+        auto* row = new QTreeWidgetItem({tr("No submissions yet.")});
         row->setFlags(Qt::NoItemFlags);
         history_->addTopLevelItem(row);
+        row->setFirstColumnSpanned(true);
         return;
     }
     for (const auto& push : pushes) {
@@ -375,6 +376,11 @@ void SubmitPage::updateSubmitEnabled() {
     else if (!plan_->submittable()) blocker = tr("Fix the problems listed under the files first.");
     submit_->setEnabled(!busy_ && blocker.isEmpty() && !currentLab().isEmpty());
     submit_->setToolTip(blocker);
+    // Said in the page too: a tooltip is out of reach of the keyboard.
+    if (!busy_ && (statusIsHint_ || status_->text().isEmpty())) {
+        status_->setText(blocker);
+        statusIsHint_ = true;
+    }
     lab_->setEnabled(!busy_);
     folder_->setEnabled(!busy_);
     browse_->setEnabled(!busy_);
@@ -386,6 +392,7 @@ void SubmitPage::setBusy(bool busy, const QString& text) {
     cancel_->setEnabled(busy);
     onTop_->setEnabled(!busy);
     status_->setText(text);
+    statusIsHint_ = false;
     updateSubmitEnabled();
 }
 

@@ -75,6 +75,7 @@ private:
     std::optional<SubmitPlan> plan_;
     int previewGeneration_ = 0;
     bool busy_ = false;
+    bool statusIsHint_ = false;  // the status line shows why Submit is off, not a result
     int submitGeneration_ = 0;  // a cancelled push's result no longer drives the page
     std::shared_ptr<Cancellation> running_;
 };
