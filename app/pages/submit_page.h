@@ -1,7 +1,22 @@
-// The Submit page. (Placeholder until the page is built.)
+// The Submit page: the student picks the lab and the folder with their work, sees exactly which files will be sent
+// (and what blocks them), and commits and pushes them to the course remote in the background. Past pushes are
+// listed with commit, time and remote. The git work itself is in app/submit_*.h.
 #pragma once
 
+#include <memory>
+#include <optional>
+
 #include "app/page.h"
+#include "app/submit_plan.h"
+#include "clusters/cancellation.h"
+
+class QComboBox;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTreeWidget;
 
 namespace kc::app {
 
@@ -9,8 +24,60 @@ class SubmitPage : public Page {
     Q_OBJECT
 public:
     explicit SubmitPage(AppContext& context, QWidget* parent = nullptr);
+    ~SubmitPage() override;
     QString pageId() const override { return QStringLiteral("submit"); }
     QString title() const override { return tr("Submit"); }
+    void activated() override;
+    // A lab id ("lab-02") selects that lab.
+    void openItem(const QString& item) override;
+
+    // What "Choose folder…" does after the dialog; public so tests can skip the dialog.
+    void setFolder(const QString& folder);
+    // The bare repository the lab's submissions are committed to: <data folder>/submissions/<lab>.git.
+    QString repositoryFor(const QString& labId) const;
+
+private:
+    void buildUi();
+    void chooseFolder();
+    void labChanged();
+    void refreshPrerequisites();
+    void refreshPreview();
+    void showPlan(const std::optional<SubmitPlan>& plan, const QString& error);
+    void refreshHistory();
+    void submit();
+    void submitOnTopOfRemote();
+    void cancel();
+    void setBusy(bool busy, const QString& text);
+    void showError(const QString& text, bool offerOnTop);
+    void clearError();
+    void updateSubmitEnabled();
+    QString currentLab() const;
+
+    QComboBox* lab_ = nullptr;
+    QLineEdit* folder_ = nullptr;
+    QPushButton* browse_ = nullptr;
+    QLabel* remote_ = nullptr;
+    QLabel* author_ = nullptr;
+    QPushButton* openSettings_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QTreeWidget* files_ = nullptr;
+    QLabel* problems_ = nullptr;
+    QTreeWidget* history_ = nullptr;
+    QFrame* errorBox_ = nullptr;
+    QLabel* errorText_ = nullptr;
+    QPushButton* onTop_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* status_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QPushButton* submit_ = nullptr;
+
+    QString submissionsRoot_;  // <data folder>/submissions, fixed for the session like progress.db
+    std::optional<SubmitPlan> plan_;
+    int previewGeneration_ = 0;
+    bool busy_ = false;
+    bool statusIsHint_ = false;  // the status line shows why Submit is off, not a result
+    int submitGeneration_ = 0;  // a cancelled push's result no longer drives the page
+    std::shared_ptr<Cancellation> running_;
 };
 
 }  // namespace kc::app
