@@ -323,11 +323,15 @@ void QuizAttemptView::showSummary() {
     QStringList lines;
     if (p.unanswered.empty()) lines << tr("All %1 questions are answered.").arg(p.questions);
     else
-        lines << tr("%n question(s) not answered: %1.", nullptr, static_cast<int>(p.unanswered.size()))
-                     .arg(numbersText(p.unanswered));
+        lines << (p.unanswered.size() == 1 ? tr("1 question is not answered: %1.").arg(numbersText(p.unanswered))
+                                           : tr("%1 questions are not answered: %2.")
+                                                 .arg(p.unanswered.size())
+                                                 .arg(numbersText(p.unanswered)));
     if (!p.flagged.empty())
-        lines << tr("%n question(s) still flagged: %1.", nullptr, static_cast<int>(p.flagged.size()))
-                     .arg(numbersText(p.flagged));
+        lines << (p.flagged.size() == 1 ? tr("1 question is still flagged: %1.").arg(numbersText(p.flagged))
+                                        : tr("%1 questions are still flagged: %2.")
+                                              .arg(p.flagged.size())
+                                              .arg(numbersText(p.flagged)));
     summaryText_->setText(lines.join(QLatin1Char(' ')));
     summaryTable_->setRowCount(static_cast<int>(attempt_.size()));
     const QColor warn = quizstyle::warnColor(palette());

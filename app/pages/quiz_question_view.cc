@@ -73,7 +73,12 @@ void QuizQuestionView::clearOptions() {
     optionButtons_.clear();
     optionIds_.clear();
     while (auto* item = optionsLayout_->takeAt(0)) {
-        if (auto* w = item->widget()) w->deleteLater();
+        if (auto* w = item->widget()) {
+            // Out of the tree at once (the new question's buttons reuse the names), deleted when control returns.
+            w->hide();
+            w->setParent(nullptr);
+            w->deleteLater();
+        }
         delete item;
     }
 }
@@ -127,6 +132,7 @@ void QuizQuestionView::showQuestion(std::size_t number, std::size_t count, const
         rowLayout->addWidget(button, 0, Qt::AlignTop);
         rowLayout->addWidget(text, 1);
         optionsLayout_->addWidget(row);
+        row->show();  // a layout shows a widget added to a visible parent only once the event loop runs
         group_->addButton(button, index);
         const bool chosen = response && std::find(response->chosenOptions.begin(), response->chosenOptions.end(),
                                                   option.id) != response->chosenOptions.end();

@@ -107,6 +107,7 @@ void QuizResultView::showResult(const quiz::QuizResult& result, const quiz::Atte
     if (body_) body_->deleteLater();
     body_ = new QWidget(this);
     content_->addWidget(body_);
+    body_->show();
     auto* layout = new QVBoxLayout(body_);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(14);
@@ -118,14 +119,19 @@ void QuizResultView::showResult(const quiz::QuizResult& result, const quiz::Atte
     const bool module = record.kind == quiz::AttemptKind::Module;
     titles->addWidget(quizstyle::scaledLabel(module ? tr("Module quiz — result") : tr("Prerequisites self-check — result"),
                                              body_, 1.45, true));
+    // What the student sees as answered: an emptied response is not an answer (quiz_format.h).
+    const int answered = static_cast<int>(std::count_if(result.review.begin(), result.review.end(),
+                                                        [](const quiz::QuestionReview& r) { return hasAnswer(r.response); }));
     QString when;
     if (record.state == quiz::AttemptState::Expired)
-        when = tr("Time ran out: submitted automatically with the %n answer(s) saved by then.", nullptr,
-                  result.answered());
+        when = answered == 1
+                   ? tr("Time ran out: submitted automatically with the 1 answer saved by then.")
+                   : tr("Time ran out: submitted automatically with the %1 answers saved by then.").arg(answered);
     else if (record.finishedAt) {
         const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(*record.finishedAt - record.startedAt);
-        when = tr("Submitted %1, %n minute(s) after starting.", nullptr, static_cast<int>(minutes.count()))
-                   .arg(localDateTime(*record.finishedAt));
+        const QString at = localDateTime(*record.finishedAt);
+        when = minutes.count() == 1 ? tr("Submitted %1, 1 minute after starting.").arg(at)
+                                    : tr("Submitted %1, %2 minutes after starting.").arg(at).arg(minutes.count());
     }
     auto* whenLabel = quizstyle::mutedLabel(when, body_);
     whenLabel->setObjectName(QStringLiteral("quizResultWhen"));
@@ -153,7 +159,7 @@ void QuizResultView::showResult(const quiz::QuizResult& result, const quiz::Atte
     auto* marks = new QLabel(tr("%1 of %2 marks · %3 of %2 questions answered · the pass mark is 80 % (%4 marks)")
                                  .arg(marksText(result.earned))
                                  .arg(result.questions)
-                                 .arg(result.answered())
+                                 .arg(answered)
                                  .arg(marksText(result.questions * quiz::kPassPercent / 100.0)),
                              scoreCard);
     marks->setObjectName(QStringLiteral("quizMarks"));
@@ -259,6 +265,7 @@ void QuizResultView::rebuildReview() {
     list->setContentsMargins(0, 0, 0, 0);
     list->setSpacing(10);
     layout->addWidget(reviewList_);
+    reviewList_->show();
     const QPalette pal = palette();
     const int filter = reviewFilter_->currentIndex();
     int shown = 0;

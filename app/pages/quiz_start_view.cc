@@ -140,7 +140,7 @@ void QuizStartView::setBank(const QString& error, int moduleQuestions, int prere
                                         : tr("The question bank could not be loaded, so no quiz can start. %1").arg(error));
     bankError_->setVisible(!error.isEmpty());
     module_.status->setText(bankReady_ ? tr("%1 questions in the bank.").arg(moduleQuestions) : QString());
-    prerequisites_.status->setText(bankReady_ ? tr("%n question(s).", nullptr, prerequisiteQuestions) : QString());
+    prerequisites_.status->setText(bankReady_ ? tr("%1 questions in the bank.").arg(prerequisiteQuestions) : QString());
     updateButtons();
 }
 
