@@ -188,35 +188,42 @@ void QuizAttemptView::buildQuestionScreen(QWidget* screen) {
 }
 
 void QuizAttemptView::buildSummaryScreen(QWidget* screen) {
-    auto* layout = new QVBoxLayout(screen);
+    auto* outer = new QHBoxLayout(screen);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* column = new QWidget(screen);
+    column->setMaximumWidth(760);
+    outer->addWidget(column, 1);
+    outer->addStretch(0);
+    auto* layout = new QVBoxLayout(column);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(10);
-    layout->addWidget(quizstyle::scaledLabel(tr("Summary of attempt"), screen, 1.25, true));
-    summaryText_ = new QLabel(screen);
+    layout->addWidget(quizstyle::scaledLabel(tr("Summary of attempt"), column, 1.25, true));
+    summaryText_ = new QLabel(column);
     summaryText_->setObjectName(QStringLiteral("quizSummaryText"));
     summaryText_->setWordWrap(true);
     layout->addWidget(summaryText_);
-    summaryTable_ = new QTableWidget(screen);
+    summaryTable_ = new QTableWidget(column);
     summaryTable_->setObjectName(QStringLiteral("quizSummaryTable"));
     summaryTable_->setColumnCount(3);
     summaryTable_->setHorizontalHeaderLabels({tr("Question"), tr("Status"), tr("Flag")});
     summaryTable_->verticalHeader()->setVisible(false);
+    summaryTable_->verticalHeader()->setDefaultSectionSize(summaryTable_->fontMetrics().height() + 10);
     summaryTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     summaryTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     summaryTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     summaryTable_->setSelectionMode(QAbstractItemView::SingleSelection);
     summaryTable_->setAlternatingRowColors(true);
-    summaryTable_->setMaximumWidth(720);
+    summaryTable_->setToolTip(tr("Double-click or press Enter on a row to go back to that question"));
     summaryTable_->setAccessibleName(tr("Questions and their status; activate a row to go back to it"));
     layout->addWidget(summaryTable_, 1);
     auto* note = quizstyle::mutedLabel(tr("The clock keeps running on this screen. Once submitted, answers can no "
                                           "longer change."),
-                                       screen);
+                                       column);
     layout->addWidget(note);
     auto* buttons = new QHBoxLayout;
-    auto* back = new QPushButton(tr("&Return to attempt"), screen);
+    auto* back = new QPushButton(style()->standardIcon(QStyle::SP_ArrowBack), tr("&Return to attempt"), column);
     back->setObjectName(QStringLiteral("quizReturn"));
-    submit_ = new QPushButton(tr("&Submit all and finish"), screen);
+    submit_ = new QPushButton(tr("&Submit all and finish"), column);
     submit_->setObjectName(QStringLiteral("quizSubmit"));
     buttons->addWidget(back);
     buttons->addStretch(1);

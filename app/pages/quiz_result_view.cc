@@ -233,7 +233,7 @@ void QuizResultView::showResult(const quiz::QuizResult& result, const quiz::Atte
                                                                       : quizstyle::passColor(pal));
         table->setItem(row, 3, score);
     }
-    table->resizeRowsToContents();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 12);
     int tableHeight = table->horizontalHeader()->height() + 2 * table->frameWidth();
     for (int r = 0; r < table->rowCount(); ++r) tableHeight += table->rowHeight(r);
     table->setFixedHeight(tableHeight);
@@ -340,12 +340,19 @@ void QuizResultView::rebuildReview() {
         answerLabel->setTextFormat(Qt::RichText);
         answerLabel->setWordWrap(true);
         v->addWidget(answerLabel);
-        auto* explanation = quizstyle::mutedLabel(QString::fromStdString(q.explanation), box);
+        auto* explanation = quizstyle::mutedLabel(tr("Why: %1").arg(QString::fromStdString(q.explanation)), box);
         explanation->setTextFormat(Qt::PlainText);
         v->addWidget(explanation);
         const QString item = QString::fromStdString(lectureItemForReference(q.reference));
         if (!item.isEmpty()) {
-            auto* link = new QPushButton(tr("Read in the lecture: %1").arg(item), box);
+            // "Lecture 8 · Production Kubernetes for ML, section “ha patterns”": where the student will land.
+            const int hash = static_cast<int>(item.indexOf(QLatin1Char('#')));
+            QString section = hash < 0 ? QString() : item.mid(hash + 1);
+            section.replace(QLatin1Char('-'), QLatin1Char(' '));
+            QString where = lecture != lectures_.end() ? tr("Lecture %1 · %2").arg(q.topic).arg(topic) : item.left(hash);
+            if (!section.isEmpty()) where += tr(", section “%1”").arg(section);
+            auto* link = new QPushButton(tr("Read more in %1").arg(where), box);
+            link->setToolTip(item);
             link->setObjectName(QStringLiteral("quizReviewLink%1").arg(i + 1));
             link->setFlat(true);
             link->setCursor(Qt::PointingHandCursor);

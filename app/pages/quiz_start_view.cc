@@ -91,14 +91,19 @@ QuizStartView::QuizStartView(QWidget* parent) : QWidget(parent) {
     connect(history_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
         if (row >= 0 && row < static_cast<int>(historyIds_.size())) emit reviewRequested(historyIds_[row]);
     });
+    history_->verticalHeader()->setDefaultSectionSize(history_->fontMetrics().height() + 12);
     layout->addWidget(history_, 1);
     history_->hide();
-    layout->addStretch(0);
+    // Without attempts the empty space goes below everything, not into the cards.
+    trailingSpace_ = new QWidget(this);
+    trailingSpace_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    layout->addWidget(trailingSpace_, 1);
 }
 
 QWidget* QuizStartView::makeCard(quiz::AttemptKind kind, const QString& title, const QString& rules, KindCard& card) {
     auto* frame = new QFrame(this);
     frame->setFrameShape(QFrame::StyledPanel);
+    frame->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     frame->setAutoFillBackground(true);
     frame->setBackgroundRole(QPalette::Base);
     auto* v = new QVBoxLayout(frame);
@@ -114,7 +119,7 @@ QWidget* QuizStartView::makeCard(quiz::AttemptKind kind, const QString& title, c
     card.status->setObjectName(kind == quiz::AttemptKind::Module ? QStringLiteral("quizModuleStatus")
                                                                  : QStringLiteral("quizPrerequisitesStatus"));
     v->addWidget(card.status);
-    v->addStretch(1);
+    v->addSpacing(6);
     auto* buttons = new QHBoxLayout;
     const bool module = kind == quiz::AttemptKind::Module;
     card.start = new QPushButton(module ? tr("&Start module quiz") : tr("Start self-&check"), frame);
@@ -126,6 +131,7 @@ QWidget* QuizStartView::makeCard(quiz::AttemptKind kind, const QString& title, c
     buttons->addWidget(card.start);
     buttons->addStretch(1);
     v->addLayout(buttons);
+    v->addStretch(1);  // the two cards share a height; keep both contents at the top
     connect(card.start, &QPushButton::clicked, this, [this, kind] { emit startRequested(kind); });
     connect(card.resume, &QPushButton::clicked, this, [this, kind] {
         if (auto& c = this->card(kind); c.open) emit resumeRequested(c.open->id);
@@ -184,6 +190,7 @@ void QuizStartView::setHistory(const std::vector<PastAttempt>& attempts, const Q
         history_->setItem(row, 3, item);
     }
     history_->setVisible(!attempts.empty());
+    trailingSpace_->setVisible(attempts.empty());
     historyEmpty_->setVisible(attempts.empty());
     if (!error.isEmpty()) {
         historyEmpty_->setText(tr("Previous attempts could not be read: %1").arg(error));

@@ -56,6 +56,7 @@ private:
     bool bankReady_ = false;
     QTableWidget* history_;
     QLabel* historyEmpty_;
+    QWidget* trailingSpace_;
     std::vector<std::int64_t> historyIds_;
 };
 

@@ -397,6 +397,10 @@ TEST_CASE("render the quiz page screens to PNG", "[.][quiz-render]") {
     REQUIRE(d.click("quizFinish"));
     REQUIRE(d.click("quizSubmit"));
     shot("quiz-5-result.png");
+    auto* review = page->findChild<QWidget*>(QStringLiteral("quizReview"));
+    REQUIRE(review);
+    REQUIRE(review->grab(QRect(0, 0, review->width(), std::min(review->height(), 1400)))
+                .save(dir + QStringLiteral("/quiz-5b-review.png"), "PNG"));
     REQUIRE(d.click("quizBack"));
     shot("quiz-6-overview-after.png");
 }
