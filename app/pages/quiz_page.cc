@@ -39,7 +39,7 @@ QuizPage::QuizPage(AppContext& context, QWidget* parent) : Page(context, parent)
     connect(start_, &QuizStartView::startRequested, this, &QuizPage::startAttempt);
     connect(start_, &QuizStartView::resumeRequested, this, &QuizPage::openAttempt);
     connect(start_, &QuizStartView::reviewRequested, this, &QuizPage::openAttempt);
-    connect(result_, &QuizResultView::backRequested, this, &QuizPage::showOverview);
+    connect(result_, &QuizResultView::backRequested, this, [this] { showOverview(); });
     connect(result_, &QuizResultView::lectureRequested, this,
             [this](const QString& item) { emit navigateRequested(QStringLiteral("lectures"), item); });
     showOverview();
@@ -79,9 +79,13 @@ void QuizPage::activated() {
     if (stack_->currentWidget() == start_) showOverview();
 }
 
-void QuizPage::showOverview() {
+void QuizPage::showOverview(const QString& problem) {
+    // The attempt view refers to the attempt; it goes first.
+    delete attemptView_;
+    attemptView_ = nullptr;
     attempt_.reset();
     stack_->setCurrentWidget(start_);
+    start_->showProblem(problem);
     if (!ensureLoaded()) {
         start_->setBank(loadError_, 0, 0);
         start_->setHistory({}, {});
@@ -114,8 +118,11 @@ void QuizPage::startAttempt(quiz::AttemptKind kind) {
     if (!ensureLoaded()) return showOverview();
     auto attempt = quiz::Attempt::start(bank_, kind, freshSeed(), *store_, context().clock);
     if (!attempt) {
-        emit statusMessage(tr("The quiz could not start: %1").arg(QString::fromStdString(attempt.error().message)));
-        return showOverview();
+        const QString problem = tr("The quiz could not start: %1. Check the question bank (kubeclass-grade quiz "
+                                   "validate) or reinstall the course files.")
+                                    .arg(QString::fromStdString(attempt.error().message));
+        emit statusMessage(problem);
+        return showOverview(problem);
     }
     attempt_ = std::make_unique<quiz::Attempt>(std::move(*attempt));
     showAttempt();
@@ -125,8 +132,11 @@ void QuizPage::openAttempt(std::int64_t id) {
     if (!ensureLoaded()) return showOverview();
     auto attempt = quiz::Attempt::resume(bank_, id, *store_, context().clock);
     if (!attempt) {
-        emit statusMessage(tr("Attempt %1 could not be opened: %2").arg(id).arg(QString::fromStdString(attempt.error().message)));
-        return showOverview();
+        const QString problem = tr("Attempt %1 could not be opened: %2.")
+                                    .arg(id)
+                                    .arg(QString::fromStdString(attempt.error().message));
+        emit statusMessage(problem);
+        return showOverview(problem);
     }
     attempt_ = std::make_unique<quiz::Attempt>(std::move(*attempt));
     // Resuming expires an attempt whose time ran out while the app was closed: then it opens on its result.

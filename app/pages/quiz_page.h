@@ -42,7 +42,8 @@ protected:
 private:
     // Loads the bank and opens the attempt store once; an error is shown on the overview.
     bool ensureLoaded();
-    void showOverview();
+    // `problem`: what went wrong with the last action, shown on the overview.
+    void showOverview(const QString& problem = {});
     void startAttempt(quiz::AttemptKind kind);
     void openAttempt(std::int64_t id);
     void showAttempt();

@@ -45,6 +45,13 @@ QuizStartView::QuizStartView(QWidget* parent) : QWidget(parent) {
     bankError_->setStyleSheet(QStringLiteral("color: %1;").arg(quizstyle::colorCss(quizstyle::failColor(palette()))));
     bankError_->hide();
     layout->addWidget(bankError_);
+    problem_ = new QLabel(this);
+    problem_->setObjectName(QStringLiteral("quizProblem"));
+    problem_->setWordWrap(true);
+    problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    problem_->setStyleSheet(bankError_->styleSheet());
+    problem_->hide();
+    layout->addWidget(problem_);
 
     const int limit = static_cast<int>(quiz::kQuizTimeLimit.count());
     auto* cards = new QHBoxLayout;
@@ -148,6 +155,11 @@ void QuizStartView::setBank(const QString& error, int moduleQuestions, int prere
     module_.status->setText(bankReady_ ? tr("%1 questions in the bank.").arg(moduleQuestions) : QString());
     prerequisites_.status->setText(bankReady_ ? tr("%1 questions in the bank.").arg(prerequisiteQuestions) : QString());
     updateButtons();
+}
+
+void QuizStartView::showProblem(const QString& problem) {
+    problem_->setText(problem);
+    problem_->setVisible(!problem.isEmpty());
 }
 
 void QuizStartView::setOpenAttempt(quiz::AttemptKind kind, const std::optional<OpenAttempt>& open) {

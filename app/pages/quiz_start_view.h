@@ -33,6 +33,9 @@ public:
     void setBank(const QString& error, int moduleQuestions, int prerequisiteQuestions);
     void setOpenAttempt(quiz::AttemptKind kind, const std::optional<OpenAttempt>& open);
     void setHistory(const std::vector<PastAttempt>& attempts, const QString& error);
+    // A problem with one action (an attempt that could not start or reopen), shown above the cards until the next
+    // refresh; empty clears it.
+    void showProblem(const QString& problem);
 
 signals:
     void startRequested(quiz::AttemptKind kind);
@@ -51,6 +54,7 @@ private:
     void updateButtons();
 
     QLabel* bankError_;
+    QLabel* problem_;
     KindCard module_;
     KindCard prerequisites_;
     bool bankReady_ = false;

@@ -3,7 +3,9 @@
 // keyboard, follow review links to the lectures. The clock is a FakeClock, so 90 minutes pass at once.
 #include <catch2/catch.hpp>
 
+#include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -359,6 +361,29 @@ TEST_CASE("a bank that cannot be loaded is explained on the page and nothing sta
 TEST_CASE("render the quiz page screens to PNG", "[.][quiz-render]") {
     const QString dir = qEnvironmentVariable("QUIZ_RENDER_DIR", QStringLiteral("/tmp/quiz-render"));
     REQUIRE(QDir().mkpath(dir));
+    const QPalette before = QApplication::palette();
+    if (qEnvironmentVariableIsSet("QUIZ_RENDER_DARK")) {
+        // A dark palette as a desktop in dark mode hands the app, to check the page derives its colours from it.
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd8));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+        dark.setColor(QPalette::Mid, QColor(0x55, 0x55, 0x55));
+        dark.setColor(QPalette::Midlight, QColor(0x44, 0x44, 0x44));
+        dark.setColor(QPalette::Light, QColor(0x77, 0x77, 0x77));
+        dark.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x18));
+        QApplication::setPalette(dark);
+    }
+    struct RestorePalette {
+        QPalette palette;
+        ~RestorePalette() { QApplication::setPalette(palette); }
+    } restore{before};
     auto q = makeQuizTestContext();
     kc::app::MainWindow window(q->context());
     window.resize(1280, 800);
@@ -403,4 +428,37 @@ TEST_CASE("render the quiz page screens to PNG", "[.][quiz-render]") {
                 .save(dir + QStringLiteral("/quiz-5b-review.png"), "PNG"));
     REQUIRE(d.click("quizBack"));
     shot("quiz-6-overview-after.png");
+}
+
+TEST_CASE("an open attempt whose questions left the bank is explained on the page", "[app][quiz]") {
+    auto q = makeQuizTestContext();
+    {
+        QuizPage page(q->context());
+        page.show();
+        QuizDriver d(page);
+        REQUIRE(d.click("quizStartModule"));
+        d.answerCurrent(true);
+    }
+    // The next run's course files lack topic 8's bank file; every module attempt has at least 3 of its questions.
+    q->restart(std::make_shared<FakeClock>(FakeClock::defaultStart() + 1min));
+    const std::string root = q->test->dir.path() + "/course";
+    for (int topic = 0; topic < 8; ++topic) {
+        const QString source = QStringLiteral(KUBECLASS_SOURCE_DIR "/quiz/bank");
+        const auto files = QDir(source).entryList({QStringLiteral("0%1-*.yaml").arg(topic)});
+        REQUIRE(files.size() == 1);
+        QFile file(source + QLatin1Char('/') + files.first());
+        REQUIRE(file.open(QIODevice::ReadOnly));
+        q->test->dir.write("course/quiz/bank/" + files.first().toStdString(), file.readAll().toStdString());
+    }
+    q->context().dataRoot = root;
+    QuizPage page(q->context());
+    page.show();
+    QuizDriver d(page);
+    REQUIRE(d.click("quizResumeModule"));
+    CHECK(page.attempt() == nullptr);
+    auto* problem = d.find<QLabel>("quizProblem");
+    REQUIRE(problem);
+    CHECK(problem->isVisible());
+    CHECK(problem->text().contains("could not be opened"));
+    CHECK(problem->text().contains("is no longer in the bank"));
 }
