@@ -26,7 +26,7 @@ std::uint64_t freshSeed() {
 
 }  // namespace
 
-QuizPage::QuizPage(AppContext& context, QWidget* parent) : Page(context, parent) {
+QuizPage::QuizPage(AppContext& context, QWidget* parent) : Page(context, parent), seedSource_(freshSeed) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     stack_ = new QStackedWidget(this);
@@ -116,7 +116,7 @@ void QuizPage::showOverview(const QString& problem) {
 
 void QuizPage::startAttempt(quiz::AttemptKind kind) {
     if (!ensureLoaded()) return showOverview();
-    auto attempt = quiz::Attempt::start(bank_, kind, freshSeed(), *store_, context().clock);
+    auto attempt = quiz::Attempt::start(bank_, kind, seedSource_(), *store_, context().clock);
     if (!attempt) {
         const QString problem = tr("The quiz could not start: %1. Check the question bank (kubeclass-grade quiz "
                                    "validate) or reinstall the course files.")

@@ -4,6 +4,8 @@
 // offered again after a restart with the same questions, answers and no more time than it had.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -35,6 +37,8 @@ public:
 
     // The attempt on screen (in progress or finished), nullptr on the overview.
     const quiz::Attempt* attempt() const { return attempt_.get(); }
+    // Where new attempts get their seed (random by default); tests fix it to know which questions are drawn.
+    void setSeedSource(std::function<std::uint64_t()> source) { seedSource_ = std::move(source); }
 
 protected:
     void hideEvent(QHideEvent* event) override;
@@ -55,6 +59,7 @@ private:
     QString loadError_;
     bool loaded_ = false;
     std::unique_ptr<quiz::Attempt> attempt_;
+    std::function<std::uint64_t()> seedSource_;
 
     QStackedWidget* stack_;
     QuizStartView* start_;
