@@ -73,6 +73,12 @@ QuizStartView::QuizStartView(QWidget* parent) : QWidget(parent) {
                               prerequisites_),
                      1);
     layout->addLayout(cards);
+    auto* keys = quizstyle::mutedLabel(tr("Keyboard: 1–9 pick an option · Alt+← and Alt+→ previous and next question · "
+                                          "Alt+F flag · Alt+I finish the attempt. Click a number in the navigator to "
+                                          "jump to that question."),
+                                       this);
+    keys->setObjectName(QStringLiteral("quizKeys"));
+    layout->addWidget(keys);
 
     layout->addSpacing(6);
     layout->addWidget(quizstyle::scaledLabel(tr("Previous attempts"), this, 1.2, true));
