@@ -94,7 +94,8 @@ QuizAttemptView::QuizAttemptView(quiz::Attempt& attempt, std::map<int, QString> 
     });
 
     navigator_->setCount(attempt_.size());
-    setSaveState(tr("Answers are saved as you go"), false);
+    if (attempt_.record().answers.empty()) saveState_->setText(tr("Answers are saved as you go"));
+    else setSaveState(tr("Saved %1").arg(wallTime(attempt_.record().savedAt)), false);
     showCurrent();
     updateCountdown();
     ticker_->start();

@@ -46,7 +46,8 @@ QuizPage::QuizPage(AppContext& context, QWidget* parent) : Page(context, parent)
 }
 
 QuizPage::~QuizPage() {
-    // The attempt view refers to attempt_; it goes first.
+    // Closing the app keeps a half-typed answer; then the attempt view, which refers to attempt_, goes first.
+    if (attemptView_) attemptView_->commitPending();
     delete attemptView_;
     attemptView_ = nullptr;
 }

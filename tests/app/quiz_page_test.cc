@@ -323,6 +323,31 @@ TEST_CASE("digit keys pick options and choices are saved at once", "[app][quiz]"
     CHECK(d.text("quizSaveState").startsWith(QStringLiteral("✓ Saved ")));
 }
 
+TEST_CASE("an answer typed but not yet saved is saved when the page closes", "[app][quiz]") {
+    auto q = makeQuizTestContext();
+    std::int64_t id = 0;
+    std::string questionId;
+    {
+        QuizPage page(q->context());
+        page.setSeedSource([] { return std::uint64_t{20261123}; });  // has a short-answer question
+        page.show();
+        QuizDriver d(page);
+        REQUIRE(d.click("quizStartModule"));
+        id = d.attempt().id();
+        std::size_t text = d.attempt().size();
+        for (std::size_t i = 0; i < d.attempt().size() && text == d.attempt().size(); ++i)
+            if (d.attempt().question(i).type == kc::quiz::QuestionType::Short) text = i;
+        REQUIRE(text < d.attempt().size());
+        questionId = d.attempt().question(text).id;
+        REQUIRE(d.click(QStringLiteral("quizNavCell%1").arg(text + 1)));
+        QTest::keyClicks(d.find<QLineEdit>("quizAnswerText"), "kubectl get pc");
+        CHECK(storedAttempt(q->context().progressDbPath(), id).answers.empty());  // the pause has not passed
+    }
+    const auto saved = storedAttempt(q->context().progressDbPath(), id);
+    REQUIRE(saved.answers.count(questionId) == 1);
+    CHECK(saved.answers.at(questionId).response.text == "kubectl get pc");
+}
+
 TEST_CASE("a past attempt opens by link and its weak topics lead to their lectures", "[app][quiz]") {
     auto q = makeQuizTestContext();
     std::int64_t id = 0;
