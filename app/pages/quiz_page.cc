@@ -42,7 +42,7 @@ QuizPage::QuizPage(AppContext& context, QWidget* parent) : Page(context, parent)
     connect(result_, &QuizResultView::backRequested, this, [this] { showOverview(); });
     connect(result_, &QuizResultView::lectureRequested, this,
             [this](const QString& item) { emit navigateRequested(QStringLiteral("lectures"), item); });
-    showOverview();
+    // The bank and progress.db are read when the page is first shown, not while the window starts.
 }
 
 QuizPage::~QuizPage() {
@@ -173,6 +173,7 @@ void QuizPage::showResult() {
 }
 
 void QuizPage::openItem(const QString& item) {
+    if (!loaded_) showOverview();
     static const QString prefix = QStringLiteral("attempt/");
     if (!item.startsWith(prefix)) return;
     bool ok = false;
@@ -181,6 +182,11 @@ void QuizPage::openItem(const QString& item) {
     // An attempt being taken is not left for another one by a link.
     if (attemptView_ && attempt_ && !attempt_->finished()) return;
     openAttempt(id);
+}
+
+void QuizPage::showEvent(QShowEvent* event) {
+    if (!loaded_) showOverview();
+    Page::showEvent(event);
 }
 
 void QuizPage::hideEvent(QHideEvent* event) {

@@ -41,6 +41,7 @@ public:
     void setSeedSource(std::function<std::uint64_t()> source) { seedSource_ = std::move(source); }
 
 protected:
+    void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
 
 private:
