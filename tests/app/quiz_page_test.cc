@@ -503,3 +503,31 @@ TEST_CASE("an open attempt whose questions left the bank is explained on the pag
     CHECK(problem->text().contains("could not be opened"));
     CHECK(problem->text().contains("is no longer in the bank"));
 }
+
+TEST_CASE("the prerequisites self-check asks every prerequisites question and grades them as one topic",
+          "[app][quiz]") {
+    auto q = makeQuizTestContext();
+    int prerequisites = 0;
+    for (const auto& [id, question] : kc::testing::courseBankById())
+        prerequisites += question.topic == kc::quiz::kPrerequisitesTopic;
+    REQUIRE(prerequisites > 0);
+    QuizPage page(q->context());
+    page.show();
+    QuizDriver d(page);
+    REQUIRE(d.click("quizStartPrerequisites"));
+    REQUIRE(d.attempt().size() == static_cast<std::size_t>(prerequisites));
+    // All right except the last: (n - 1) of n marks.
+    for (int i = 0; i < prerequisites; ++i) {
+        d.answerCurrent(i + 1 < prerequisites);
+        d.next();  // from the last question, Next opens the summary
+    }
+    CHECK(d.text("quizSummaryText") == QStringLiteral("All %1 questions are answered.").arg(prerequisites));
+    REQUIRE(d.click("quizSubmit"));
+    CHECK(d.text("quizMarks").startsWith(QStringLiteral("%1 of %2 marks").arg(prerequisites - 1).arg(prerequisites)));
+    const bool passes = (prerequisites - 1) * 5 >= prerequisites * 4;  // 80 % of n
+    CHECK(d.text("quizVerdict") == (passes ? "Passed" : "Not passed yet"));
+    auto* topics = table(page, "quizTopicTable");
+    REQUIRE(topics->rowCount() == 1);
+    CHECK(topics->item(0, 0)->text().startsWith("0 · "));
+    CHECK(topics->item(0, 1)->text() == QString::number(prerequisites));
+}
