@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "grader/batch_export.h"
 #include "grader/batch_runner.h"
@@ -16,6 +17,10 @@
 #include "grader/gradebook.h"
 #include "grader/lab_locator.h"
 #include "grader/late_policy.h"
+#include "grader/live_batch.h"
+#include "clusters/cluster_connection.h"
+#include "clusters/profile_loader.h"
+#include "clusters/profile_locator.h"
 #include "grader/report.h"
 #include "grader/roster.h"
 #include "grader/rubric_loader.h"
@@ -60,7 +65,7 @@ public:
         return "Usage: kubeclass-grade batch --roster CSV --lab LAB [--deadline ISO8601] [--late-penalty RULE]\n"
                "                             [--grade-late] [--jobs N] [--shard I/N] [--mode snapshot|fresh|reuse]\n"
                "                             [--context CTX] [--db FILE] [--work-dir DIR] [--export LIST]\n"
-               "                             [--out DIR] [--regrade] [--grader NAME]\n\n"
+               "                             [--out DIR] [--regrade] [--grader NAME] [--profile P] [--kubeconfig F]\n\n"
                "Fetches each roster row's repository (libgit2), grades the last commit at or before the deadline\n"
                "and saves it in the gradebook, one transaction per submission. Running the same command again\n"
                "resumes: students already graded in this batch (same lab, deadline and mode) are skipped.\n\n"
@@ -70,21 +75,30 @@ public:
                "                       and penalised, otherwise late commits are only recorded\n"
                "  --jobs N             parallel workers (default 1)\n"
                "  --shard I/N          grade the rows whose index % N == I-1 (for grader/deploy/ Indexed Jobs)\n"
-               "  --mode M             snapshot (default): the submission holds capture/ or capture.yaml.\n"
-               "                       fresh, reuse and --context are not implemented yet\n"
+               "  --mode M             snapshot (default): the submission holds capture/ or capture.yaml;\n"
+               "                       fresh: a kind cluster per submission from the lab's profile, its manifests\n"
+               "                       (rubric submission.manifests, default deploy/) applied and graded live;\n"
+               "                       reuse: one cluster per worker, reset and verified between submissions\n"
+               "  --profile P          cluster profile for fresh/reuse (default: rubric submission.profile, else\n"
+               "                       the lab id)\n"
+               "  --context CTX        grade on this existing cluster, each submission in namespace kc-<student>;\n"
+               "                       cluster-scoped objects only of the kinds in rubric submission.cluster_scoped\n"
+               "  --kubeconfig F       with --context: the kubeconfig file (default $KUBECONFIG, ~/.kube/config)\n"
                "  --db FILE            the gradebook (default: $XDG_DATA_HOME/kubeclass/gradebook.db)\n"
                "  --work-dir DIR       fetched repositories (default: $XDG_CACHE_HOME/kubeclass/batch)\n"
                "  --export LIST        canvas,moodle,classroom,gradescope,junit,markdown,html or all; needs --out\n"
                "  --regrade            grade students already graded again; changes go to the audit trail\n"
                "  --grader NAME        who regrades (default: $USER)\n\n"
                "Progress on stderr, a table of results on stdout. Exit codes: 0 the batch ran (whatever the\n"
-               "scores and per-student errors), 2 bad input or the gradebook could not be written, 130 interrupted.\n";
+               "scores and per-student errors), 2 bad input or the gradebook could not be written, 3 the --context\n"
+               "cluster is unreachable, 130 interrupted.\n";
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
         auto parsed = parseArgs(args, {{"roster"}, {"lab"}, {"deadline"}, {"late-penalty"}, {"grade-late", false},
                                        {"jobs"}, {"shard"}, {"mode"}, {"context"}, {"db"}, {"work-dir"},
-                                       {"export"}, {"out"}, {"regrade", false}, {"grader"}});
+                                       {"export"}, {"out"}, {"regrade", false}, {"grader"},
+                                       {"profile"}, {"kubeconfig"}});
         if (!parsed) return badUsage(io, parsed.error().message);
         if (!parsed->positional.empty()) return badUsage(io, "unexpected argument \"" + parsed->positional[0] + "\"");
         if (!parsed->has("roster")) return badUsage(io, "--roster is required");
@@ -93,17 +107,14 @@ public:
         std::string mode = parsed->valueOr("mode", "snapshot");
         if (mode != "snapshot" && mode != "fresh" && mode != "reuse")
             return badUsage(io, "--mode must be snapshot, fresh or reuse, not \"" + mode + "\"");
-        if (mode != "snapshot") {
-            io.err << "kubeclass-grade batch: --mode " << mode
-                   << " is not implemented yet (it needs the kind driver); use --mode snapshot with captures in the "
-                      "submissions\n";
-            return kExitBadInput;
-        }
         if (parsed->has("context")) {
-            io.err << "kubeclass-grade batch: --context (grading on an existing cluster, a namespace per submission) "
-                      "is not implemented yet; use --mode snapshot\n";
-            return kExitBadInput;
+            if (parsed->has("mode"))
+                return badUsage(io, "--context grades on an existing cluster; it does not take --mode " + mode);
+            mode = "context";
         }
+        if (parsed->has("kubeconfig") && mode != "context") return badUsage(io, "--kubeconfig goes with --context");
+        if (parsed->has("profile") && mode != "fresh" && mode != "reuse")
+            return badUsage(io, "--profile goes with --mode fresh or reuse");
 
         int jobs = 1;
         if (auto v = parsed->value("jobs")) {
@@ -165,6 +176,11 @@ public:
             return kExitBadInput;
         }
         auto sharedRubric = std::make_shared<const Rubric>(std::move(*rubric));
+        if (mode != "snapshot" && !sharedRubric->clusters.empty()) {
+            io.err << "kubeclass-grade batch: lab " << sharedRubric->lab
+                   << " uses several clusters; live batch grading takes single-cluster labs, use --mode snapshot\n";
+            return kExitBadInput;
+        }
         double pointsAvailable = 0;
         for (const auto& c : sharedRubric->checks) pointsAvailable += c.points;
 
@@ -209,7 +225,62 @@ public:
         GitSubmissionFetcher fetcher({.workDir = workDir,
                                       .limits = {},
                                       .credentials = makeGitCredentialProvider(gitCredentialConfigFromEnvironment())});
-        auto grader = makeSnapshotGrader(sharedRubric);
+        std::mutex logMutex;
+        std::unique_ptr<SubmissionGrader> grader;
+        if (mode == "snapshot") {
+            grader = makeSnapshotGrader(sharedRubric);
+        } else {
+            LiveGraderOptions live;
+            live.rubric = sharedRubric;
+            live.slots = jobs;
+            live.batchTag = std::to_string(batch->id);
+            live.log = [&io, &logMutex](const std::string& line) {
+                std::lock_guard<std::mutex> lock(logMutex);
+                io.err << line << "\n";
+            };
+            if (mode == "context") {
+                live.mode = LiveMode::Context;
+                live.context = {*parsed->value("context"), parsed->valueOr("kubeconfig", ""), *parsed->value("context")};
+                // Fail now, once, rather than as every student's error.
+                auto connection = connectToCluster({.kubeconfigPath = live.context.kubeconfigFile, .context = live.context.context});
+                Status reached;
+                if (!connection) reached = fail(connection.error());
+                if (connection)
+                    if (auto version = connection->client->serverVersion(); !version) reached = fail(version.error());
+                if (!reached) {
+                    io.err << "kubeclass-grade batch: cannot reach the cluster (context " << live.context.name
+                           << "): " << reached.error().message << "\n";
+                    bool unreachable = reached.error().kind == ErrorKind::Unreachable ||
+                                       reached.error().kind == ErrorKind::Timeout;
+                    return unreachable ? kExitClusterUnreachable : kExitBadInput;
+                }
+            } else {
+                live.mode = mode == "fresh" ? LiveMode::Fresh : LiveMode::Reuse;
+                std::string profileName = parsed->valueOr(
+                    "profile", sharedRubric->submission.profile.empty() ? sharedRubric->lab : sharedRubric->submission.profile);
+                auto profilePath = locateProfile(profileName);
+                if (!profilePath) {
+                    io.err << "kubeclass-grade batch: " << profilePath.error().message
+                           << " (name the lab's cluster profile with --profile)\n";
+                    return kExitBadInput;
+                }
+                auto profile = loadProfileFile(*profilePath);
+                if (!profile) {
+                    io.err << profile.error().message << "\n";
+                    return kExitBadInput;
+                }
+                if (profile->clusters.size() != 1) {
+                    io.err << "kubeclass-grade batch: profile " << profile->id
+                           << " has several clusters; live batch grading creates single-cluster profiles\n";
+                    return kExitBadInput;
+                }
+                LifecycleOptions lifecycle;
+                lifecycle.kubeconfigPath = workDir + "/clusters/kubeconfig";
+                lifecycle.cancel = nullptr;  // a cluster being created is finished, graded and deleted
+                live.factory = makeKindClusterFactory(std::move(*profile), posixProcessRunner(), lifecycle);
+            }
+            grader = makeLiveGrader(std::move(live));
+        }
 
         BatchOptions options;
         options.batchId = batch->id;
