@@ -107,6 +107,10 @@ public:
 
     size_t failedResets() const override { return failedResets_; }
     size_t clustersCreated() const override { return clustersCreated_; }
+    LiveTimings timings() const override {
+        std::lock_guard<std::mutex> lock(timingMutex_);
+        return timings_;
+    }
 
     Result<GradeRun> grade(const RosterEntry& student, const FetchedSubmission& submission) override {
         if (!options_.rubric->clusters.empty())
@@ -130,6 +134,27 @@ private:
         bool busy = false;
     };
 
+    static std::chrono::milliseconds elapsedSince(std::chrono::steady_clock::time_point start) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    }
+    Result<LiveCluster> timedCreate(const std::string& name) {
+        auto start = std::chrono::steady_clock::now();
+        auto cluster = options_.factory->create(name);
+        ++clustersCreated_;
+        std::lock_guard<std::mutex> lock(timingMutex_);
+        timings_.create += elapsedSince(start);
+        ++timings_.creates;
+        return cluster;
+    }
+    Status timedDestroy(const std::string& name) {
+        auto start = std::chrono::steady_clock::now();
+        auto done = options_.factory->destroy(name);
+        std::lock_guard<std::mutex> lock(timingMutex_);
+        timings_.destroy += elapsedSince(start);
+        ++timings_.destroys;
+        return done;
+    }
+
     void note(const std::string& line) {
         if (options_.log) options_.log(line);
     }
@@ -148,14 +173,13 @@ private:
     Result<GradeRun> gradeFresh(const std::string& id, const FetchedSubmission& submission,
                                 std::vector<ManifestObject> manifests) {
         std::string name = options_.clusterPrefix + "-" + submissionNamespace(submission.studentId, 40).substr(3);
-        auto cluster = options_.factory->create(name);
-        ++clustersCreated_;
+        auto cluster = timedCreate(name);
         // Deleted whatever happens next (an error, an exception from deep inside grading).
         struct Deleter {
             LiveGrader& self;
             std::string name;
             ~Deleter() {
-                if (auto s = self.options_.factory->destroy(name); !s)
+                if (auto s = self.timedDestroy(name); !s)
                     self.note("cluster " + name + " could not be deleted: " + s.error().message);
             }
         } deleter{*this, name};
@@ -180,8 +204,7 @@ private:
         } release{*this, index};
         Slot& slot = slots_[index];
         if (!slot.cluster) {
-            auto cluster = options_.factory->create(slot.name);
-            ++clustersCreated_;
+            auto cluster = timedCreate(slot.name);
             if (!cluster) return fail(Error(cluster.error()).context("worker cluster"));
             slot.cluster = *cluster;
             auto connection = options_.connect(*cluster);
@@ -202,7 +225,13 @@ private:
                                                                   submission, ""))
                                        : fail(Error(applied.error()).context("applying the submission"));
 
+        auto resetStart = std::chrono::steady_clock::now();
         auto leftovers = resetSubmission(client, manifests, placed, id);
+        {
+            std::lock_guard<std::mutex> lock(timingMutex_);
+            timings_.reset += elapsedSince(resetStart);
+            ++timings_.resets;
+        }
         if (!leftovers.empty()) {
             ++failedResets_;
             std::string list;
@@ -234,7 +263,7 @@ private:
     }
     void dropCluster(Slot& slot) {
         slot.connection.reset();
-        if (auto s = options_.factory->destroy(slot.name); !s)
+        if (auto s = timedDestroy(slot.name); !s)
             note("cluster " + slot.name + " could not be deleted: " + s.error().message);
         slot.cluster.reset();
     }
@@ -413,6 +442,8 @@ private:
     std::condition_variable slotFree_;
     std::vector<Slot> slots_;
     std::optional<ClusterConnection> contextConnection_;
+    mutable std::mutex timingMutex_;
+    LiveTimings timings_;
     std::atomic<size_t> failedResets_{0};
     std::atomic<size_t> clustersCreated_{0};
 };

@@ -68,6 +68,14 @@ struct LiveGraderOptions {
     std::function<void(const std::string&)> log;   // notes for the instructor (reset failures, recreated clusters)
 };
 
+// Where the time around grading went, summed over the batch (for the benchmark and the summary).
+struct LiveTimings {
+    std::chrono::milliseconds create{0};   // factory create (fresh: one per submission; reuse: one per worker)
+    std::chrono::milliseconds destroy{0};  // factory destroy
+    std::chrono::milliseconds reset{0};    // reuse: deleting a submission's objects and verifying they are gone
+    size_t creates = 0, destroys = 0, resets = 0;
+};
+
 class LiveSubmissionGrader : public SubmissionGrader {
 public:
     // Reuse: the clusters still held are deleted (the batch is over or was interrupted).
@@ -75,6 +83,7 @@ public:
     // Resets whose verification failed (reuse) and clusters created, for the summary and tests.
     virtual size_t failedResets() const = 0;
     virtual size_t clustersCreated() const = 0;
+    virtual LiveTimings timings() const = 0;
 };
 
 std::unique_ptr<LiveSubmissionGrader> makeLiveGrader(LiveGraderOptions options);

@@ -89,12 +89,20 @@ public:
                "  --export LIST        canvas,moodle,classroom,gradescope,junit,markdown,html or all; needs --out\n"
                "  --regrade            grade students already graded again; changes go to the audit trail\n"
                "  --grader NAME        who regrades (default: $USER)\n\n"
+               "  kubeclass-grade batch merge --db OUT SHARD.db...\n"
+               "      copies every batch of the shard gradebooks into OUT (a batch is the same lab, deadline and mode;\n"
+               "      a submission already there is kept, audit entries are not duplicated); merging again adds nothing\n"
+               "  kubeclass-grade batch override --db FILE --batch ID --student S --check C --points P --reason TEXT\n"
+               "                                [--grader NAME]\n"
+               "      sets one check's earned points by hand, recorded in the regrade audit trail\n\n"
                "Progress on stderr, a table of results on stdout. Exit codes: 0 the batch ran (whatever the\n"
                "scores and per-student errors), 2 bad input or the gradebook could not be written, 3 the --context\n"
                "cluster is unreachable, 130 interrupted.\n";
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
+        if (!args.empty() && args[0] == "merge") return runMerge({args.begin() + 1, args.end()}, io);
+        if (!args.empty() && args[0] == "override") return runOverride({args.begin() + 1, args.end()}, io);
         auto parsed = parseArgs(args, {{"roster"}, {"lab"}, {"deadline"}, {"late-penalty"}, {"grade-late", false},
                                        {"jobs"}, {"shard"}, {"mode"}, {"context"}, {"db"}, {"work-dir"},
                                        {"export"}, {"out"}, {"regrade", false}, {"grader"},
@@ -362,6 +370,119 @@ public:
         }
         return kExitGraded;
     }
+
+private:
+    int runMerge(const std::vector<std::string>& args, CliIo io) {
+        auto parsed = parseArgs(args, {{"db"}});
+        if (!parsed) return badUsage(io, parsed.error().message);
+        if (!parsed->has("db")) return badUsage(io, "batch merge needs --db OUT");
+        if (parsed->positional.empty()) return badUsage(io, "batch merge needs one or more shard gradebooks");
+        std::string outPath = *parsed->value("db");
+        std::error_code ec;
+        for (const auto& shard : parsed->positional) {
+            if (!fs::is_regular_file(shard, ec)) {
+                io.err << "kubeclass-grade batch merge: " << shard << " is not a gradebook file\n";
+                return kExitBadInput;
+            }
+            if (fs::exists(outPath, ec) && fs::equivalent(shard, outPath, ec)) {
+                io.err << "kubeclass-grade batch merge: " << shard << " is the output gradebook itself\n";
+                return kExitBadInput;
+            }
+        }
+        auto out = Gradebook::open(outPath);
+        if (!out) {
+            io.err << "kubeclass-grade batch merge: " << outPath << ": " << out.error().message << "\n";
+            return kExitBadInput;
+        }
+        size_t added = 0, kept = 0, audits = 0;
+        for (const auto& shardPath : parsed->positional) {
+            auto shard = Gradebook::open(shardPath);
+            if (!shard) {
+                io.err << "kubeclass-grade batch merge: " << shardPath << ": " << shard.error().message << "\n";
+                return kExitBadInput;
+            }
+            auto batches = (*shard)->batches();
+            if (!batches) {
+                io.err << "kubeclass-grade batch merge: " << shardPath << ": " << batches.error().message << "\n";
+                return kExitBadInput;
+            }
+            for (const auto& batch : *batches) {
+                auto target = (*out)->openBatch(batch.spec, batch.startedAt);
+                auto rows = (*shard)->latest(batch.id);
+                auto entries = (*shard)->regrades(batch.id);
+                if (!target || !rows || !entries) {
+                    io.err << "kubeclass-grade batch merge: " << shardPath << ": batch " << batch.id << ": "
+                           << (!target ? target.error().message : !rows ? rows.error().message : entries.error().message)
+                           << "\n";
+                    return kExitBadInput;
+                }
+                for (const auto& row : *rows) {
+                    auto outcome = (*out)->record(target->id, row);
+                    if (!outcome) {
+                        io.err << "kubeclass-grade batch merge: " << outPath << ": " << outcome.error().message << "\n";
+                        return kExitBadInput;
+                    }
+                    (*outcome == RecordOutcome::KeptExisting ? kept : added) += 1;
+                }
+                for (const auto& entry : *entries) {
+                    auto imported = (*out)->importRegrade(target->id, entry);
+                    if (imported && *imported) ++audits;
+                    // An audit of a commit the shard no longer holds as its latest row is history of a row not
+                    // merged; it stays in the shard.
+                    if (!imported && imported.error().kind != ErrorKind::NotFound) {
+                        io.err << "kubeclass-grade batch merge: " << outPath << ": " << imported.error().message << "\n";
+                        return kExitBadInput;
+                    }
+                }
+                if (!batch.finishedAt.empty()) (*out)->finishBatch(target->id, batch.finishedAt);
+            }
+        }
+        io.out << "merged " << parsed->positional.size() << " gradebook(s) into " << outPath << ": " << added
+               << " submission(s) added, " << kept << " already there, " << audits << " audit entr"
+               << (audits == 1 ? "y" : "ies") << " added\n";
+        return kExitGraded;
+    }
+
+    int runOverride(const std::vector<std::string>& args, CliIo io) {
+        auto parsed = parseArgs(args, {{"db"}, {"batch"}, {"student"}, {"check"}, {"points"}, {"reason"}, {"grader"}});
+        if (!parsed) return badUsage(io, parsed.error().message);
+        if (!parsed->positional.empty()) return badUsage(io, "unexpected argument \"" + parsed->positional[0] + "\"");
+        for (const char* required : {"db", "batch", "student", "check", "points", "reason"})
+            if (!parsed->has(required)) return badUsage(io, std::string("batch override needs --") + required);
+        char* end = nullptr;
+        std::string batchText = *parsed->value("batch");
+        long long batchId = std::strtoll(batchText.c_str(), &end, 10);
+        if (end == batchText.c_str() || *end != '\0' || batchId < 1)
+            return badUsage(io, "--batch needs a batch id (a whole number from 1), not \"" + batchText + "\"");
+        std::string pointsText = *parsed->value("points");
+        double points = std::strtod(pointsText.c_str(), &end);
+        if (end == pointsText.c_str() || *end != '\0' || !(points >= 0 && points <= 1e6))
+            return badUsage(io, "--points needs a number from 0, not \"" + pointsText + "\"");
+        if (parsed->value("reason")->empty()) return badUsage(io, "--reason must say why");
+        std::string dbPath = *parsed->value("db");
+        std::error_code ec;
+        if (!fs::is_regular_file(dbPath, ec)) {
+            io.err << "kubeclass-grade batch override: " << dbPath << " is not a gradebook file\n";
+            return kExitBadInput;
+        }
+        auto book = Gradebook::open(dbPath);
+        if (!book) {
+            io.err << "kubeclass-grade batch override: " << dbPath << ": " << book.error().message << "\n";
+            return kExitBadInput;
+        }
+        const char* user = std::getenv("USER");
+        RegradeBy by{parsed->valueOr("grader", user && *user ? user : "unknown"),
+                     formatIso8601(std::chrono::system_clock::now()), *parsed->value("reason")};
+        auto done = (*book)->overrideCheck(batchId, *parsed->value("student"), *parsed->value("check"), points, by);
+        if (!done) {
+            io.err << "kubeclass-grade batch override: " << done.error().message << "\n";
+            return kExitBadInput;
+        }
+        io.out << "batch " << batchId << ", " << *parsed->value("student") << ", check " << *parsed->value("check")
+               << ": " << formatPoints(points) << " point(s), by " << by.grader << " (" << by.reason << ")\n";
+        return kExitGraded;
+    }
+
 };
 
 }  // namespace
