@@ -1,11 +1,16 @@
 // Benchmark of batch grading (issue #9): wall time for N snapshot submissions end to end — clone each local bare
 // repository with libgit2, grade its capture, save it in a fresh gradebook — then every export. Repository set-up
-// is timed apart. Target: 200 submissions under 60 s on 2 cores.
-// Run: cmake --build build --target run-batch-bench   (or build/bench/batch_bench [--submissions N] [--jobs J])
+// is timed apart. Target: 200 submissions under 60 s on 2 cores. Then the live modes side by side: the
+// per-submission reset time of --mode reuse against what --mode fresh pays per submission (a cluster created and
+// deleted), with a fake kind that replays a recorded create time, and their ratio.
+// Run: cmake --build build --target run-batch-bench   (or build/bench/batch_bench [--submissions N] [--jobs J]
+//      [--live-submissions N] [--kind-scale-permille P]: the fake kind sleeps P/1000 of the recorded create time)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "bench/bench_args.h"
@@ -126,6 +131,7 @@ checks:
         auto book = Gradebook::open(dir.path() + "/" + name + ".db");
         if (!book) return std::nullopt;
         auto batch = (*book)->openBatch({"bench-live", "", name, ""}, "now");
+        if (!batch) return std::nullopt;
         LiveGraderOptions o;
         o.mode = mode;
         o.rubric = sharedRubric;
