@@ -457,6 +457,36 @@ Result<std::vector<SubmissionRecord>> Gradebook::latest(std::int64_t batchId) {
     return out;
 }
 
+Result<bool> Gradebook::importRegrade(std::int64_t batchId, const RegradeEntry& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto tx = sqlite::Transaction::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto st = db_.prepare("SELECT id FROM submissions WHERE batch_id = ? AND student = ? AND commit_sha = ? "
+                          "ORDER BY write_seq DESC LIMIT 1");
+    if (!st) return fail(st.error());
+    if (auto b = st->bind({batchId, e.student, e.commit}); !b) return fail(b.error());
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(ErrorKind::NotFound, "no submission of " + e.student + " at commit " + e.commit);
+    std::int64_t id = st->integer(0);
+    auto same = db_.prepare("SELECT COUNT(*) FROM regrades WHERE submission_id = ? AND check_id = ? AND grader = ? AND "
+                            "at = ? AND reason = ? AND old_outcome = ? AND new_outcome = ? AND old_earned = ? AND "
+                            "new_earned = ?");
+    if (!same) return fail(same.error());
+    if (auto b = same->bind({id, e.checkId, e.grader, e.at, e.reason, e.oldOutcome, e.newOutcome, e.oldEarned, e.newEarned}); !b)
+        return fail(b.error());
+    auto counted = same->step();
+    if (!counted) return fail(counted.error());
+    if (*counted && same->integer(0) > 0) return false;
+    if (auto r = db_.run("INSERT INTO regrades (submission_id, check_id, grader, at, reason, old_outcome, new_outcome, "
+                         "old_earned, new_earned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         {id, e.checkId, e.grader, e.at, e.reason, e.oldOutcome, e.newOutcome, e.oldEarned, e.newEarned});
+        !r)
+        return fail(r.error());
+    if (auto c = tx->commit(); !c) return fail(c.error());
+    return true;
+}
+
 Result<std::vector<RegradeEntry>> Gradebook::regrades(std::int64_t batchId) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto st = db_.prepare(

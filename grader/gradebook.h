@@ -108,6 +108,11 @@ public:
     Status overrideCheck(std::int64_t batchId, const std::string& student, const std::string& checkId,
                          double earned, const RegradeBy& by);
 
+    // Copies one audit entry from another gradebook (batch merge) onto this batch's row of the same student and
+    // commit. An identical entry already there is not written again, so merging twice adds nothing.
+    // NotFound when the batch has no submission of that student and commit.
+    Result<bool> importRegrade(std::int64_t batchId, const RegradeEntry& entry);
+
     // One row per student, by student id: the newest final submission, else the newest error.
     Result<std::vector<SubmissionRecord>> latest(std::int64_t batchId);
     Result<std::vector<RegradeEntry>> regrades(std::int64_t batchId);

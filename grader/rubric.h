@@ -227,6 +227,17 @@ struct RubricDefaults {
     std::string namespace_;
 };
 
+// How live batch modes (kubeclass-grade batch --mode fresh|reuse, --context) set up a submission: which of its
+// files are applied, which cluster profile is created for it, and which cluster-scoped kinds a submission may create
+// when it shares a cluster with others (--context, a namespace per submission). Written as the rubric's
+// `submission:` block; every field has a default, so labs graded only from snapshots need none.
+struct SubmissionSettings {
+    // Folders or files, relative to the submission root, whose *.yaml/*.yml/*.json documents are applied in order.
+    std::vector<std::string> manifests{"deploy"};
+    std::string profile;  // cluster profile id or path; empty: `--profile`, else the lab id
+    std::vector<std::string> clusterScoped;  // kinds ("CustomResourceDefinition", "ClusterRole") allowed under --context
+};
+
 struct Rubric {
     std::string lab;
     std::string title;
@@ -235,6 +246,7 @@ struct Rubric {
     std::string baseDir;                // the rubric's directory: apply files live under it
     std::vector<std::string> clusters;  // declared cluster names; empty when the lab uses one cluster
     RubricDefaults defaults;
+    SubmissionSettings submission;
     std::vector<Check> checks;
     std::vector<std::string> overlays;  // overlay files applied, in order
 

@@ -135,7 +135,7 @@ public:
     // The lab rubric: lab, title, version, defaults, clusters, checks.
     void readRubric(Rubric& rubric) {
         const Json& root = doc_.value;
-        allowKeys(root, "", {"lab", "title", "version", "defaults", "clusters", "checks"});
+        allowKeys(root, "", {"lab", "title", "version", "defaults", "clusters", "submission", "checks"});
         if (auto lab = idField(root, "", "lab", true)) rubric.lab = *lab;
         if (auto title = stringField(root, "", "title", true)) rubric.title = *title;
         if (root.contains("version"))
@@ -145,6 +145,7 @@ public:
             if (auto t = durationField(*defaults, "/defaults", "timeout")) rubric.defaults.timeout = *t;
             if (auto ns = stringField(*defaults, "/defaults", "namespace", false)) rubric.defaults.namespace_ = *ns;
         }
+        if (const Json* submission = mapField(root, "", "submission")) readSubmission(*submission, rubric.submission);
         if (root.contains("clusters")) {
             auto ptr = child("", "clusters");
             rubric.clusters = stringList(root, "", "clusters");
@@ -159,6 +160,36 @@ public:
             Check check;
             if (readCheck((*checks)[i], "/checks/" + std::to_string(i), rubric, false, check))
                 rubric.checks.push_back(std::move(check));
+        }
+    }
+
+    // submission: manifests (relative paths that stay inside the submission), profile, cluster_scoped (kinds).
+    void readSubmission(const Json& map, SubmissionSettings& settings) {
+        allowKeys(map, "/submission", {"manifests", "profile", "cluster_scoped"});
+        if (map.contains("manifests")) {
+            settings.manifests = stringList(map, "/submission", "manifests");
+            auto ptr = child("/submission", "manifests");
+            if (settings.manifests.empty()) error(ptr, "list at least one folder or file of the submission");
+            for (size_t i = 0; i < settings.manifests.size(); ++i) {
+                const std::string& m = settings.manifests[i];
+                bool escapes = m.empty() || m[0] == '/' || m == ".." || m.rfind("../", 0) == 0 ||
+                               m.find("/../") != std::string::npos ||
+                               (m.size() >= 3 && m.compare(m.size() - 3, 3, "/..") == 0);
+                if (escapes)
+                    error(ptr + "/" + std::to_string(i),
+                          "a path relative to the submission root that stays inside it, not \"" + m + "\"");
+            }
+        }
+        if (auto profile = stringField(map, "/submission", "profile", false)) settings.profile = *profile;
+        if (map.contains("cluster_scoped")) {
+            settings.clusterScoped = stringList(map, "/submission", "cluster_scoped");
+            auto ptr = child("/submission", "cluster_scoped");
+            for (size_t i = 0; i < settings.clusterScoped.size(); ++i) {
+                const std::string& k = settings.clusterScoped[i];
+                bool kindName = !k.empty() && std::isupper(static_cast<unsigned char>(k[0])) &&
+                                std::all_of(k.begin(), k.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+                if (!kindName) error(ptr + "/" + std::to_string(i), "a kind such as ClusterRole, not \"" + k + "\"");
+            }
         }
     }
 

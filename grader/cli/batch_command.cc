@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "grader/batch_export.h"
 #include "grader/batch_runner.h"
@@ -16,6 +17,10 @@
 #include "grader/gradebook.h"
 #include "grader/lab_locator.h"
 #include "grader/late_policy.h"
+#include "grader/live_batch.h"
+#include "clusters/cluster_connection.h"
+#include "clusters/profile_loader.h"
+#include "clusters/profile_locator.h"
 #include "grader/report.h"
 #include "grader/roster.h"
 #include "grader/rubric_loader.h"
@@ -60,7 +65,7 @@ public:
         return "Usage: kubeclass-grade batch --roster CSV --lab LAB [--deadline ISO8601] [--late-penalty RULE]\n"
                "                             [--grade-late] [--jobs N] [--shard I/N] [--mode snapshot|fresh|reuse]\n"
                "                             [--context CTX] [--db FILE] [--work-dir DIR] [--export LIST]\n"
-               "                             [--out DIR] [--regrade] [--grader NAME]\n\n"
+               "                             [--out DIR] [--regrade] [--grader NAME] [--profile P] [--kubeconfig F]\n\n"
                "Fetches each roster row's repository (libgit2), grades the last commit at or before the deadline\n"
                "and saves it in the gradebook, one transaction per submission. Running the same command again\n"
                "resumes: students already graded in this batch (same lab, deadline and mode) are skipped.\n\n"
@@ -70,21 +75,38 @@ public:
                "                       and penalised, otherwise late commits are only recorded\n"
                "  --jobs N             parallel workers (default 1)\n"
                "  --shard I/N          grade the rows whose index % N == I-1 (for grader/deploy/ Indexed Jobs)\n"
-               "  --mode M             snapshot (default): the submission holds capture/ or capture.yaml.\n"
-               "                       fresh, reuse and --context are not implemented yet\n"
+               "  --mode M             snapshot (default): the submission holds capture/ or capture.yaml;\n"
+               "                       fresh: a kind cluster per submission from the lab's profile, its manifests\n"
+               "                       (rubric submission.manifests, default deploy/) applied and graded live;\n"
+               "                       reuse: one cluster per worker, reset and verified between submissions\n"
+               "  --profile P          cluster profile for fresh/reuse (default: rubric submission.profile, else\n"
+               "                       the lab id)\n"
+               "  --context CTX        grade on this existing cluster, each submission in namespace kc-<student>;\n"
+               "                       cluster-scoped objects only of the kinds in rubric submission.cluster_scoped\n"
+               "  --kubeconfig F       with --context: the kubeconfig file (default $KUBECONFIG, ~/.kube/config)\n"
                "  --db FILE            the gradebook (default: $XDG_DATA_HOME/kubeclass/gradebook.db)\n"
                "  --work-dir DIR       fetched repositories (default: $XDG_CACHE_HOME/kubeclass/batch)\n"
                "  --export LIST        canvas,moodle,classroom,gradescope,junit,markdown,html or all; needs --out\n"
                "  --regrade            grade students already graded again; changes go to the audit trail\n"
                "  --grader NAME        who regrades (default: $USER)\n\n"
+               "  kubeclass-grade batch merge --db OUT SHARD.db...\n"
+               "      copies every batch of the shard gradebooks into OUT (a batch is the same lab, deadline and mode;\n"
+               "      a submission already there is kept, audit entries are not duplicated); merging again adds nothing\n"
+               "  kubeclass-grade batch override --db FILE --batch ID --student S --check C --points P --reason TEXT\n"
+               "                                [--grader NAME]\n"
+               "      sets one check's earned points by hand, recorded in the regrade audit trail\n\n"
                "Progress on stderr, a table of results on stdout. Exit codes: 0 the batch ran (whatever the\n"
-               "scores and per-student errors), 2 bad input or the gradebook could not be written, 130 interrupted.\n";
+               "scores and per-student errors), 2 bad input or the gradebook could not be written, 3 the --context\n"
+               "cluster is unreachable, 130 interrupted.\n";
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
+        if (!args.empty() && args[0] == "merge") return runMerge({args.begin() + 1, args.end()}, io);
+        if (!args.empty() && args[0] == "override") return runOverride({args.begin() + 1, args.end()}, io);
         auto parsed = parseArgs(args, {{"roster"}, {"lab"}, {"deadline"}, {"late-penalty"}, {"grade-late", false},
                                        {"jobs"}, {"shard"}, {"mode"}, {"context"}, {"db"}, {"work-dir"},
-                                       {"export"}, {"out"}, {"regrade", false}, {"grader"}});
+                                       {"export"}, {"out"}, {"regrade", false}, {"grader"},
+                                       {"profile"}, {"kubeconfig"}});
         if (!parsed) return badUsage(io, parsed.error().message);
         if (!parsed->positional.empty()) return badUsage(io, "unexpected argument \"" + parsed->positional[0] + "\"");
         if (!parsed->has("roster")) return badUsage(io, "--roster is required");
@@ -93,17 +115,14 @@ public:
         std::string mode = parsed->valueOr("mode", "snapshot");
         if (mode != "snapshot" && mode != "fresh" && mode != "reuse")
             return badUsage(io, "--mode must be snapshot, fresh or reuse, not \"" + mode + "\"");
-        if (mode != "snapshot") {
-            io.err << "kubeclass-grade batch: --mode " << mode
-                   << " is not implemented yet (it needs the kind driver); use --mode snapshot with captures in the "
-                      "submissions\n";
-            return kExitBadInput;
-        }
         if (parsed->has("context")) {
-            io.err << "kubeclass-grade batch: --context (grading on an existing cluster, a namespace per submission) "
-                      "is not implemented yet; use --mode snapshot\n";
-            return kExitBadInput;
+            if (parsed->has("mode"))
+                return badUsage(io, "--context grades on an existing cluster; it does not take --mode " + mode);
+            mode = "context";
         }
+        if (parsed->has("kubeconfig") && mode != "context") return badUsage(io, "--kubeconfig goes with --context");
+        if (parsed->has("profile") && mode != "fresh" && mode != "reuse")
+            return badUsage(io, "--profile goes with --mode fresh or reuse");
 
         int jobs = 1;
         if (auto v = parsed->value("jobs")) {
@@ -165,6 +184,11 @@ public:
             return kExitBadInput;
         }
         auto sharedRubric = std::make_shared<const Rubric>(std::move(*rubric));
+        if (mode != "snapshot" && !sharedRubric->clusters.empty()) {
+            io.err << "kubeclass-grade batch: lab " << sharedRubric->lab
+                   << " uses several clusters; live batch grading takes single-cluster labs, use --mode snapshot\n";
+            return kExitBadInput;
+        }
         double pointsAvailable = 0;
         for (const auto& c : sharedRubric->checks) pointsAvailable += c.points;
 
@@ -209,7 +233,62 @@ public:
         GitSubmissionFetcher fetcher({.workDir = workDir,
                                       .limits = {},
                                       .credentials = makeGitCredentialProvider(gitCredentialConfigFromEnvironment())});
-        auto grader = makeSnapshotGrader(sharedRubric);
+        std::mutex logMutex;
+        std::unique_ptr<SubmissionGrader> grader;
+        if (mode == "snapshot") {
+            grader = makeSnapshotGrader(sharedRubric);
+        } else {
+            LiveGraderOptions live;
+            live.rubric = sharedRubric;
+            live.slots = jobs;
+            live.batchTag = std::to_string(batch->id);
+            live.log = [&io, &logMutex](const std::string& line) {
+                std::lock_guard<std::mutex> lock(logMutex);
+                io.err << line << "\n";
+            };
+            if (mode == "context") {
+                live.mode = LiveMode::Context;
+                live.context = {*parsed->value("context"), parsed->valueOr("kubeconfig", ""), *parsed->value("context")};
+                // Fail now, once, rather than as every student's error.
+                auto connection = connectToCluster({.kubeconfigPath = live.context.kubeconfigFile, .context = live.context.context});
+                Status reached;
+                if (!connection) reached = fail(connection.error());
+                if (connection)
+                    if (auto version = connection->client->serverVersion(); !version) reached = fail(version.error());
+                if (!reached) {
+                    io.err << "kubeclass-grade batch: cannot reach the cluster (context " << live.context.name
+                           << "): " << reached.error().message << "\n";
+                    bool unreachable = reached.error().kind == ErrorKind::Unreachable ||
+                                       reached.error().kind == ErrorKind::Timeout;
+                    return unreachable ? kExitClusterUnreachable : kExitBadInput;
+                }
+            } else {
+                live.mode = mode == "fresh" ? LiveMode::Fresh : LiveMode::Reuse;
+                std::string profileName = parsed->valueOr(
+                    "profile", sharedRubric->submission.profile.empty() ? sharedRubric->lab : sharedRubric->submission.profile);
+                auto profilePath = locateProfile(profileName);
+                if (!profilePath) {
+                    io.err << "kubeclass-grade batch: " << profilePath.error().message
+                           << " (name the lab's cluster profile with --profile)\n";
+                    return kExitBadInput;
+                }
+                auto profile = loadProfileFile(*profilePath);
+                if (!profile) {
+                    io.err << profile.error().message << "\n";
+                    return kExitBadInput;
+                }
+                if (profile->clusters.size() != 1) {
+                    io.err << "kubeclass-grade batch: profile " << profile->id
+                           << " has several clusters; live batch grading creates single-cluster profiles\n";
+                    return kExitBadInput;
+                }
+                LifecycleOptions lifecycle;
+                lifecycle.kubeconfigPath = workDir + "/clusters/kubeconfig";
+                lifecycle.cancel = nullptr;  // a cluster being created is finished, graded and deleted
+                live.factory = makeKindClusterFactory(std::move(*profile), posixProcessRunner(), lifecycle);
+            }
+            grader = makeLiveGrader(std::move(live));
+        }
 
         BatchOptions options;
         options.batchId = batch->id;
@@ -291,6 +370,119 @@ public:
         }
         return kExitGraded;
     }
+
+private:
+    int runMerge(const std::vector<std::string>& args, CliIo io) {
+        auto parsed = parseArgs(args, {{"db"}});
+        if (!parsed) return badUsage(io, parsed.error().message);
+        if (!parsed->has("db")) return badUsage(io, "batch merge needs --db OUT");
+        if (parsed->positional.empty()) return badUsage(io, "batch merge needs one or more shard gradebooks");
+        std::string outPath = *parsed->value("db");
+        std::error_code ec;
+        for (const auto& shard : parsed->positional) {
+            if (!fs::is_regular_file(shard, ec)) {
+                io.err << "kubeclass-grade batch merge: " << shard << " is not a gradebook file\n";
+                return kExitBadInput;
+            }
+            if (fs::exists(outPath, ec) && fs::equivalent(shard, outPath, ec)) {
+                io.err << "kubeclass-grade batch merge: " << shard << " is the output gradebook itself\n";
+                return kExitBadInput;
+            }
+        }
+        auto out = Gradebook::open(outPath);
+        if (!out) {
+            io.err << "kubeclass-grade batch merge: " << outPath << ": " << out.error().message << "\n";
+            return kExitBadInput;
+        }
+        size_t added = 0, kept = 0, audits = 0;
+        for (const auto& shardPath : parsed->positional) {
+            auto shard = Gradebook::open(shardPath);
+            if (!shard) {
+                io.err << "kubeclass-grade batch merge: " << shardPath << ": " << shard.error().message << "\n";
+                return kExitBadInput;
+            }
+            auto batches = (*shard)->batches();
+            if (!batches) {
+                io.err << "kubeclass-grade batch merge: " << shardPath << ": " << batches.error().message << "\n";
+                return kExitBadInput;
+            }
+            for (const auto& batch : *batches) {
+                auto target = (*out)->openBatch(batch.spec, batch.startedAt);
+                auto rows = (*shard)->latest(batch.id);
+                auto entries = (*shard)->regrades(batch.id);
+                if (!target || !rows || !entries) {
+                    io.err << "kubeclass-grade batch merge: " << shardPath << ": batch " << batch.id << ": "
+                           << (!target ? target.error().message : !rows ? rows.error().message : entries.error().message)
+                           << "\n";
+                    return kExitBadInput;
+                }
+                for (const auto& row : *rows) {
+                    auto outcome = (*out)->record(target->id, row);
+                    if (!outcome) {
+                        io.err << "kubeclass-grade batch merge: " << outPath << ": " << outcome.error().message << "\n";
+                        return kExitBadInput;
+                    }
+                    (*outcome == RecordOutcome::KeptExisting ? kept : added) += 1;
+                }
+                for (const auto& entry : *entries) {
+                    auto imported = (*out)->importRegrade(target->id, entry);
+                    if (imported && *imported) ++audits;
+                    // An audit of a commit the shard no longer holds as its latest row is history of a row not
+                    // merged; it stays in the shard.
+                    if (!imported && imported.error().kind != ErrorKind::NotFound) {
+                        io.err << "kubeclass-grade batch merge: " << outPath << ": " << imported.error().message << "\n";
+                        return kExitBadInput;
+                    }
+                }
+                if (!batch.finishedAt.empty()) (*out)->finishBatch(target->id, batch.finishedAt);
+            }
+        }
+        io.out << "merged " << parsed->positional.size() << " gradebook(s) into " << outPath << ": " << added
+               << " submission(s) added, " << kept << " already there, " << audits << " audit entr"
+               << (audits == 1 ? "y" : "ies") << " added\n";
+        return kExitGraded;
+    }
+
+    int runOverride(const std::vector<std::string>& args, CliIo io) {
+        auto parsed = parseArgs(args, {{"db"}, {"batch"}, {"student"}, {"check"}, {"points"}, {"reason"}, {"grader"}});
+        if (!parsed) return badUsage(io, parsed.error().message);
+        if (!parsed->positional.empty()) return badUsage(io, "unexpected argument \"" + parsed->positional[0] + "\"");
+        for (const char* required : {"db", "batch", "student", "check", "points", "reason"})
+            if (!parsed->has(required)) return badUsage(io, std::string("batch override needs --") + required);
+        char* end = nullptr;
+        std::string batchText = *parsed->value("batch");
+        long long batchId = std::strtoll(batchText.c_str(), &end, 10);
+        if (end == batchText.c_str() || *end != '\0' || batchId < 1)
+            return badUsage(io, "--batch needs a batch id (a whole number from 1), not \"" + batchText + "\"");
+        std::string pointsText = *parsed->value("points");
+        double points = std::strtod(pointsText.c_str(), &end);
+        if (end == pointsText.c_str() || *end != '\0' || !(points >= 0 && points <= 1e6))
+            return badUsage(io, "--points needs a number from 0, not \"" + pointsText + "\"");
+        if (parsed->value("reason")->empty()) return badUsage(io, "--reason must say why");
+        std::string dbPath = *parsed->value("db");
+        std::error_code ec;
+        if (!fs::is_regular_file(dbPath, ec)) {
+            io.err << "kubeclass-grade batch override: " << dbPath << " is not a gradebook file\n";
+            return kExitBadInput;
+        }
+        auto book = Gradebook::open(dbPath);
+        if (!book) {
+            io.err << "kubeclass-grade batch override: " << dbPath << ": " << book.error().message << "\n";
+            return kExitBadInput;
+        }
+        const char* user = std::getenv("USER");
+        RegradeBy by{parsed->valueOr("grader", user && *user ? user : "unknown"),
+                     formatIso8601(std::chrono::system_clock::now()), *parsed->value("reason")};
+        auto done = (*book)->overrideCheck(batchId, *parsed->value("student"), *parsed->value("check"), points, by);
+        if (!done) {
+            io.err << "kubeclass-grade batch override: " << done.error().message << "\n";
+            return kExitBadInput;
+        }
+        io.out << "batch " << batchId << ", " << *parsed->value("student") << ", check " << *parsed->value("check")
+               << ": " << formatPoints(points) << " point(s), by " << by.grader << " (" << by.reason << ")\n";
+        return kExitGraded;
+    }
+
 };
 
 }  // namespace

@@ -203,16 +203,18 @@ TEST_CASE("batch CLI: a new late rule needs --regrade, which grades late commits
     CHECK(adaChecks == std::set<std::string>{"", "web-deployment", "web-service"});
 }
 
-TEST_CASE("batch CLI: fresh, reuse and --context are refused as not implemented; bad flags exit 2") {
+TEST_CASE("batch CLI: fresh and reuse without a cluster profile, --context without a kubeconfig, and bad flags exit 2") {
     ClassFixture f;
+    // lab-90 names no profile and there is none called lab-90: the instructor is told to pass --profile.
     for (const char* mode : {"fresh", "reuse"}) {
         auto r = grade(f.args({"--mode", mode}));
         CHECK(r.exitCode == 2);
-        CHECK(r.stderrText.find("not implemented yet") != std::string::npos);
+        CHECK(r.stderrText.find("--profile") != std::string::npos);
     }
-    auto ctx = grade(f.args({"--context", "kind-lab"}));
+    auto ctx = grade(f.args({"--context", "kind-lab", "--kubeconfig", f.dir.path() + "/no-such-kubeconfig"}));
     CHECK(ctx.exitCode == 2);
-    CHECK(ctx.stderrText.find("not implemented yet") != std::string::npos);
+    CHECK(ctx.stderrText.find("cannot reach the cluster (context kind-lab)") != std::string::npos);
+    CHECK(grade(f.args({"--mode", "snapshot", "--profile", "lab-01"})).exitCode == 2);
     CHECK(grade(f.args({"--shard", "3/2"})).exitCode == 2);
     CHECK(grade(f.args({"--jobs", "0"})).exitCode == 2);
     CHECK(grade(f.args({"--export", "canvas"})).exitCode == 2);  // no --out
