@@ -6,6 +6,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QToolButton>
+#include <QEvent>
 #include <QScrollArea>
 #include <QStyle>
 #include <QVBoxLayout>
@@ -59,11 +61,46 @@ QLabel* wrapLabel(QWidget* parent, bool muted = false) {
     return label;
 }
 
-// Pass/fail accents that read on light and dark bases (the app's only fixed colours).
-QString accent(bool good, const QPalette& palette) {
+// The pass/warn accents (the app's only fixed colours), picked to read on a light or a dark base.
+enum class Tone { Neutral, Good, Warn };
+const char* kToneProperty = "kcTone";
+
+QColor toneColour(Tone tone, const QPalette& palette) {
     const bool dark = palette.color(QPalette::Base).lightness() < 128;
-    if (good) return dark ? QStringLiteral("#6fd07f") : QStringLiteral("#1e7d32");
-    return dark ? QStringLiteral("#f0a35e") : QStringLiteral("#a34a00");
+    switch (tone) {
+        case Tone::Good: return dark ? QColor(0x6f, 0xd0, 0x7f) : QColor(0x1e, 0x7d, 0x32);
+        case Tone::Warn: return dark ? QColor(0xf0, 0xa3, 0x5e) : QColor(0xa3, 0x4a, 0x00);
+        case Tone::Neutral: break;
+    }
+    return palette.color(QPalette::WindowText);
+}
+
+// Colours a label through its palette (no style sheet, so a later palette change is followed by restyle()).
+void setTone(QLabel* label, Tone tone, const QPalette& palette) {
+    label->setProperty(kToneProperty, static_cast<int>(tone));
+    QPalette p = label->palette();
+    // Both roles: on a card (background role Base) a label draws with Text, elsewhere with WindowText.
+    const QColor colour = tone == Tone::Neutral ? QColor() : toneColour(tone, palette);
+    p.setColor(QPalette::WindowText, colour.isValid() ? colour : palette.color(QPalette::WindowText));
+    p.setColor(QPalette::Text, colour.isValid() ? colour : palette.color(QPalette::Text));
+    label->setPalette(p);
+}
+
+// A link-looking button: link colour, no frame until hovered, keyboard focusable.
+QToolButton* makeLinkButton(const QString& text, QWidget* parent, bool bold) {
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setAutoRaise(true);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setCursor(Qt::PointingHandCursor);
+    button->setFocusPolicy(Qt::StrongFocus);
+    button->setProperty("kcLink", true);
+    if (bold) {
+        QFont font = button->font();
+        font.setBold(true);
+        button->setFont(font);
+    }
+    return button;
 }
 
 // "Lecture 3: StatefulSets and Storage" for a lecture id, "Lab 1" for a lab id, else the page's name.
@@ -135,15 +172,12 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
     lecturesBar_->setTextVisible(false);
     lecturesBar_->setMaximumHeight(8);
     lecturesBar_->setAccessibleName(tr("Lectures read"));
-    nextLectureButton_ = new QPushButton(lecturesCard);
-    nextLectureButton_->setFlat(true);
-    nextLectureButton_->setCursor(Qt::PointingHandCursor);
-    nextLectureButton_->setStyleSheet(QStringLiteral("QPushButton { text-align: left; color: palette(link); padding: 2px 0; }"));
+    nextLectureButton_ = makeLinkButton({}, lecturesCard, false);
     body->addWidget(lecturesLabel_);
     body->addWidget(lecturesBar_);
-    body->addWidget(nextLectureButton_);
+    body->addWidget(nextLectureButton_, 0, Qt::AlignLeft);
     body->addStretch();
-    connect(nextLectureButton_, &QPushButton::clicked, this,
+    connect(nextLectureButton_, &QToolButton::clicked, this,
             [this] { emit navigateRequested(QStringLiteral("lectures"), nextLectureId_); });
     row->addWidget(lecturesCard, 1);
 
@@ -182,19 +216,16 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
     int r = 0;
     for (const LabEntry& lab : labs) {
         LabRow labRow;
-        labRow.title = new QPushButton(qs(lab.title), labsCard);
-        labRow.title->setFlat(true);
-        labRow.title->setCursor(Qt::PointingHandCursor);
-        labRow.title->setStyleSheet(QStringLiteral("QPushButton { text-align: left; color: palette(link); font-weight: 600; padding: 2px 0; }"));
+        labRow.title = makeLinkButton(qs(lab.title), labsCard, true);
         labRow.title->setAccessibleName(tr("Open %1").arg(qs(lab.title)));
         labRow.score = new QLabel(labsCard);
         labRow.score->setMinimumWidth(110);
         labRow.next = wrapLabel(labsCard, true);
-        labsGrid_->addWidget(labRow.title, r, 0);
+        labsGrid_->addWidget(labRow.title, r, 0, Qt::AlignLeft);
         labsGrid_->addWidget(labRow.score, r, 1);
         labsGrid_->addWidget(labRow.next, r, 2);
         const QString id = qs(lab.id);
-        connect(labRow.title, &QPushButton::clicked, this, [this, id] { emit navigateRequested(QStringLiteral("labs"), id); });
+        connect(labRow.title, &QToolButton::clicked, this, [this, id] { emit navigateRequested(QStringLiteral("labs"), id); });
         labRows_[id] = labRow;
         ++r;
     }
@@ -204,12 +235,32 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
 
     const QString name = context.settings.studentName.trimmed();
     greeting_->setText(name.isEmpty() ? tr("Welcome") : tr("Welcome back, %1").arg(name));
+    restyle();
     activated();
 }
 
 HomePage::~HomePage() {
     if (clusterCancel_) clusterCancel_->cancel();
     if (quizCancel_) quizCancel_->cancel();
+}
+
+void HomePage::changeEvent(QEvent* event) {
+    Page::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) restyle();
+}
+
+void HomePage::restyle() {
+    // Links take the palette's link colour; toned labels get their accent for this palette's lightness.
+    for (auto* button : findChildren<QToolButton*>()) {
+        if (!button->property("kcLink").toBool()) continue;
+        QPalette p = button->palette();
+        p.setColor(QPalette::ButtonText, palette().color(QPalette::Link));
+        button->setPalette(p);
+    }
+    for (auto* label : findChildren<QLabel*>()) {
+        const QVariant tone = label->property(kToneProperty);
+        if (tone.isValid()) setTone(label, static_cast<Tone>(tone.toInt()), palette());
+    }
 }
 
 void HomePage::activated() {
@@ -230,7 +281,7 @@ QLabel* HomePage::labNextLabel(const QString& labId) const {
     return found == labRows_.end() ? nullptr : found->second.next;
 }
 
-QPushButton* HomePage::labButton(const QString& labId) const {
+QAbstractButton* HomePage::labButton(const QString& labId) const {
     auto found = labRows_.find(labId);
     return found == labRows_.end() ? nullptr : found->second.title;
 }
@@ -275,10 +326,7 @@ void HomePage::refreshLabs() {
         LabEntry lab{id.toStdString(), id.mid(4, 2).toInt(), {}};
         const LabStatus status = labStatus(lab, *latest);
         row.score->setText(qs(status.scoreText));
-        if (status.started)
-            row.score->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: 600; }").arg(accent(status.complete, palette())));
-        else
-            row.score->setStyleSheet({});
+        setTone(row.score, !status.started ? Tone::Neutral : status.complete ? Tone::Good : Tone::Warn, palette());
         row.next->setText(qs(status.nextStep));
     }
 }
@@ -316,19 +364,19 @@ void HomePage::refreshQuiz() {
             quizRunning_ = false;
             if (!best) {
                 quizLabel_->setText(tr("Result unavailable"));
-                quizLabel_->setStyleSheet({});
+                setTone(quizLabel_, Tone::Neutral, palette());
                 quizDetail_->setText(qs(best.error().message));
                 return;
             }
             if (!*best) {
                 quizLabel_->setText(tr("Not taken yet"));
-                quizLabel_->setStyleSheet({});
+                setTone(quizLabel_, Tone::Neutral, palette());
                 quizDetail_->setText(tr("25 questions over topics 1–8; 80% passes. Answers are saved as you go."));
                 return;
             }
             const QuizBest& b = **best;
             quizLabel_->setText(tr("Best: %1%").arg(QString::number(b.percent, 'f', 0)));
-            quizLabel_->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(accent(b.passed, palette())));
+            setTone(quizLabel_, b.passed ? Tone::Good : Tone::Warn, palette());
             const QString attempts = tr("%n finished attempt(s)", nullptr, b.finishedAttempts);
             quizDetail_->setText(b.passed ? tr("Passed — the pass mark is 80%. %1.").arg(attempts)
                                           : tr("Below the 80% pass mark. %1; review the topics to revisit and try again.")
@@ -353,8 +401,7 @@ void HomePage::refreshCluster() {
             clusterDetail_->setText(qs(summary.detail));
             const bool problem = summary.state == ClusterSummary::State::KindMissing ||
                                  summary.state == ClusterSummary::State::Failed;
-            clusterHeadline_->setStyleSheet(problem ? QStringLiteral("QLabel { color: %1; }").arg(accent(false, palette()))
-                                                    : QString());
+            setTone(clusterHeadline_, problem ? Tone::Warn : Tone::Neutral, palette());
             clusterButton_->setText(summary.state == ClusterSummary::State::KindMissing
                                         ? tr("See what to insta&ll")
                                         : summary.state == ClusterSummary::State::None ? tr("Create a c&luster")

@@ -11,7 +11,9 @@
 #include "app/page.h"
 #include "clusters/cancellation.h"
 
+class QAbstractButton;
 class QGridLayout;
+class QToolButton;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -39,11 +41,15 @@ public:
     QLabel* clusterDetail() const { return clusterDetail_; }
     QLabel* labScoreLabel(const QString& labId) const;
     QLabel* labNextLabel(const QString& labId) const;
-    QPushButton* labButton(const QString& labId) const;
+    QAbstractButton* labButton(const QString& labId) const;
     // True while `kind get clusters` or the quiz regrading is still running.
     bool busy() const { return clusterRunning_ || quizRunning_; }
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void restyle();
     void refreshLectures();
     void refreshLabs();
     void refreshContinue();
@@ -51,7 +57,7 @@ private:
     void refreshCluster();
 
     struct LabRow {
-        QPushButton* title = nullptr;
+        QToolButton* title = nullptr;
         QLabel* score = nullptr;
         QLabel* next = nullptr;
     };
@@ -63,7 +69,7 @@ private:
     QString continueItem_;
     QLabel* lecturesLabel_ = nullptr;
     QProgressBar* lecturesBar_ = nullptr;
-    QPushButton* nextLectureButton_ = nullptr;
+    QToolButton* nextLectureButton_ = nullptr;
     QString nextLectureId_;
     QGridLayout* labsGrid_ = nullptr;
     std::map<QString, LabRow> labRows_;

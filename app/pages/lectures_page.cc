@@ -131,8 +131,7 @@ LecturesPage::LecturesPage(AppContext& context, QWidget* parent) : Page(context,
     titles->addWidget(title_);
     titles->addWidget(meta_);
     headerLayout->addLayout(titles, 1);
-    findButton_ = new QPushButton(QIcon::fromTheme(QStringLiteral("edit-find"), style()->standardIcon(QStyle::SP_FileDialogContentsView)),
-                                  tr("&Find"), header);
+    findButton_ = new QPushButton(tr("&Find…"), header);
     findButton_->setToolTip(tr("Find in this lecture (Ctrl+F)"));
     readButton_ = new QPushButton(header);
     readButton_->setCheckable(true);
@@ -163,7 +162,7 @@ LecturesPage::LecturesPage(AppContext& context, QWidget* parent) : Page(context,
     splitter->addWidget(side);
     splitter->addWidget(main);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({300, 900});
+    splitter->setSizes({330, 900});
 
     auto* findAction = new QAction(tr("Find in lecture"), this);
     findAction->setShortcut(QKeySequence::Find);

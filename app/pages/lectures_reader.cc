@@ -75,7 +75,20 @@ void LectureReader::showLecture(const QString& markdown, const MarkdownOutline& 
     outline_ = outline;
     document()->setMarkdown(markdown, QTextDocument::MarkdownDialectGitHub);
     document()->setDocumentMargin(kDocumentMargin);
-    collectStructure(outline);
+    // The page's header shows the title; the lecture's own "# Title" would repeat it right under it.
+    if (QTextBlock first = document()->begin(); first.isValid() && first.blockFormat().headingLevel() == 1) {
+        const QTextBlock second = first.next();
+        const QTextBlockFormat keptFormat = second.blockFormat();
+        const QTextCharFormat keptCharFormat = second.charFormat();
+        QTextCursor cursor(first);
+        cursor.movePosition(QTextCursor::NextBlock, QTextCursor::KeepAnchor);
+        cursor.removeSelectedText();
+        cursor.setBlockFormat(keptFormat);  // the merged block keeps the heading's format otherwise
+        cursor.setBlockCharFormat(keptCharFormat);
+        if (!outline_.headings.empty() && outline_.headings.front().level == 1)
+            outline_.headings.erase(outline_.headings.begin());
+    }
+    collectStructure(outline_);
     styleDocument();
     updateReadingWidth();
     verticalScrollBar()->setValue(0);
@@ -124,6 +137,7 @@ void LectureReader::collectStructure(const MarkdownOutline& outline) {
 void LectureReader::styleDocument() {
     const QPalette pal = palette();
     const QColor codeBackground = mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.07);
+    const double codePointSize = std::max(7.0, font().pointSizeF() * 0.9);
     QTextCursor cursor(document());
     cursor.beginEditBlock();
     for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
@@ -137,6 +151,14 @@ void LectureReader::styleDocument() {
             format.setLeftMargin(0);
             format.setTextIndent(12);
             format.setLineHeight(0, QTextBlockFormat::SingleHeight);
+            // Code wraps rather than widening the whole page (Copy takes the source, so wrapping loses nothing);
+            // a slightly smaller face keeps the notes' 100-column diagrams on one line.
+            format.setNonBreakableLines(false);
+            QTextCharFormat smaller;
+            smaller.setFontPointSize(codePointSize);
+            cursor.setPosition(block.position());
+            cursor.setPosition(block.position() + block.length() - 1, QTextCursor::KeepAnchor);
+            cursor.mergeCharFormat(smaller);
         } else if (block.blockFormat().headingLevel() > 0) {
             format.setTopMargin(block.blockFormat().headingLevel() <= 2 ? 22 : 16);
             format.setBottomMargin(8);
@@ -152,8 +174,11 @@ void LectureReader::styleDocument() {
 void LectureReader::updateReadingWidth() {
     QTextFrame* root = document()->rootFrame();
     QTextFrameFormat format = root->frameFormat();
-    const int side = std::max(0, (viewport()->width() - kMaxTextWidth) / 2);
-    if (static_cast<int>(format.leftMargin()) == side) return;
+    // The frame's own margins replace the document margin, so they include it.
+    const int side = kDocumentMargin + std::max(0, (viewport()->width() - kMaxTextWidth) / 2);
+    if (static_cast<int>(format.leftMargin()) == side && static_cast<int>(format.topMargin()) == kDocumentMargin) return;
+    format.setTopMargin(kDocumentMargin);
+    format.setBottomMargin(kDocumentMargin);
     format.setLeftMargin(side);
     format.setRightMargin(side);
     root->setFrameFormat(format);

@@ -17,6 +17,7 @@
 #include "quiz/bank_loader.h"
 #include "quiz/sqlite_attempt_store.h"
 #include "tests/app/app_test_support.h"
+#include "tests/app/lecture_qstring_print.h"
 #include "tests/app/lecture_render.h"
 #include "tests/support/fake_tool.h"
 
@@ -201,6 +202,7 @@ TEST_CASE("Lectures and Home render at 1280x800 in light and dark palettes", "[a
         home.resize(1110, 800);  // the window is 1280 wide; the sidebar takes 170
         home.show();
         REQUIRE(waitUntil([&] { return !home.busy(); }, 20000));
+        QTest::qWait(50);  // the layout catches up with the texts the background work set
         const QImage homeImage = home.grab().toImage();
         CHECK(kc::testing::distinctColours(homeImage) > 8);
         CHECK(homeImage.save(dir + QStringLiteral("/home") + suffix + QStringLiteral(".png")));
