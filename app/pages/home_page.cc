@@ -104,7 +104,8 @@ QToolButton* makeLinkButton(const QString& text, QWidget* parent, bool bold) {
 }
 
 // "Lecture 3: StatefulSets and Storage" for a lecture id, "Lab 1" for a lab id, else the page's name.
-QString describeLocation(const std::string& page, const std::string& item, const std::vector<LectureInfo>& lectures) {
+QString describeLocation(const std::string& page, const std::string& item, const std::vector<LectureInfo>& lectures,
+                         const std::map<QString, QString>& labTitles) {
     if (page == "lectures") {
         const std::string id = item.substr(0, item.find('#'));
         for (const auto& lecture : lectures)
@@ -113,9 +114,13 @@ QString describeLocation(const std::string& page, const std::string& item, const
         return QObject::tr("Lectures");
     }
     if (page == "labs") {
-        if (item.size() >= 6 && item.rfind("lab-", 0) == 0)
-            return QObject::tr("Lab %1").arg(QString::fromStdString(item.substr(4, 2)).toInt()) +
-                   (item.size() > 7 ? QObject::tr(", step %1").arg(qs(item.substr(7))) : QString());
+        if (item.size() >= 6 && item.rfind("lab-", 0) == 0) {
+            auto title = labTitles.find(qs(item.substr(0, 6)));
+            const QString lab = title != labTitles.end()
+                                    ? title->second
+                                    : QObject::tr("Lab %1").arg(QString::fromStdString(item.substr(4, 2)).toInt());
+            return lab + (item.size() > 7 ? QObject::tr(", step %1").arg(qs(item.substr(7))) : QString());
+        }
         return item.empty() ? QObject::tr("Labs") : QObject::tr("Labs: %1").arg(qs(item));
     }
     static const std::map<std::string, QString> names = {
@@ -172,13 +177,17 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
     lecturesBar_->setTextVisible(false);
     lecturesBar_->setMaximumHeight(8);
     lecturesBar_->setAccessibleName(tr("Lectures read"));
-    nextLectureButton_ = makeLinkButton({}, lecturesCard, false);
+    nextLectureButton_ = new QLabel(lecturesCard);
+    nextLectureButton_->setWordWrap(true);
+    nextLectureButton_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    nextLectureButton_->setFocusPolicy(Qt::StrongFocus);
     body->addWidget(lecturesLabel_);
     body->addWidget(lecturesBar_);
-    body->addWidget(nextLectureButton_, 0, Qt::AlignLeft);
+    body->addWidget(nextLectureButton_);
     body->addStretch();
-    connect(nextLectureButton_, &QToolButton::clicked, this,
+    connect(nextLectureButton_, &QLabel::linkActivated, this,
             [this] { emit navigateRequested(QStringLiteral("lectures"), nextLectureId_); });
+    lecturesCard->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // three equal columns
     row->addWidget(lecturesCard, 1);
 
     auto* quizCard = makeCard(tr("Module quiz"), content, &body);
@@ -190,6 +199,7 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
     body->addStretch();
     body->addWidget(quizButton, 0, Qt::AlignLeft);
     connect(quizButton, &QPushButton::clicked, this, [this] { emit navigateRequested(QStringLiteral("quiz"), {}); });
+    quizCard->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     row->addWidget(quizCard, 1);
 
     auto* clusterCard = makeCard(tr("Cluster"), content, &body);
@@ -202,6 +212,7 @@ HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent)
     body->addStretch();
     body->addWidget(clusterButton_, 0, Qt::AlignLeft);
     connect(clusterButton_, &QPushButton::clicked, this, [this] { emit navigateRequested(QStringLiteral("cluster"), {}); });
+    clusterCard->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     row->addWidget(clusterCard, 1);
     layout->addLayout(row);
 
@@ -291,7 +302,7 @@ void HomePage::refreshLectures() {
     auto read = context().progress->lecturesRead();
     if (!catalog || !read) {
         lecturesLabel_->setText(tr("Progress unavailable"));
-        nextLectureButton_->setText(qs(!catalog ? catalog.error().message : read.error().message));
+        nextLectureButton_->setText(qs(!catalog ? catalog.error().message : read.error().message).toHtmlEscaped());
         nextLectureId_.clear();
         return;
     }
@@ -307,12 +318,15 @@ void HomePage::refreshLectures() {
     lecturesBar_->setValue(count);
     if (nextUnread != nullptr) {
         nextLectureId_ = qs(nextUnread->id);
-        nextLectureButton_->setText(tr("Next: Lecture %1 — %2 →").arg(nextUnread->number).arg(qs(nextUnread->shortTitle)));
+        nextLectureButton_->setText(QStringLiteral("<a href=\"next\">%1</a>")
+                                        .arg(tr("Next: Lecture %1 — %2 →")
+                                                 .arg(nextUnread->number)
+                                                 .arg(qs(nextUnread->shortTitle).toHtmlEscaped())));
     } else {
         nextLectureId_ = catalog->empty() ? QString() : qs(catalog->front().id);
-        nextLectureButton_->setText(total > 0 ? tr("All read — review any lecture →") : tr("No lecture notes found"));
+        nextLectureButton_->setText(total > 0 ? QStringLiteral("<a href=\"next\">%1</a>").arg(tr("All read — review any lecture →"))
+                                              : tr("No lecture notes found"));
     }
-    nextLectureButton_->setEnabled(!nextLectureId_.isEmpty());
 }
 
 void HomePage::refreshLabs() {
@@ -338,7 +352,9 @@ void HomePage::refreshContinue() {
     if (last && *last && !(*last)->page.empty() && (*last)->page != "home") {
         continuePage_ = qs((*last)->page);
         continueItem_ = qs((*last)->item);
-        continueLabel_->setText(describeLocation((*last)->page, (*last)->item, lectures));
+        std::map<QString, QString> labTitles;
+        for (const auto& [id, row] : labRows_) labTitles[id] = row.title->text();
+        continueLabel_->setText(describeLocation((*last)->page, (*last)->item, lectures, labTitles));
         continueButton_->setText(tr("&Continue"));
         return;
     }
@@ -377,7 +393,8 @@ void HomePage::refreshQuiz() {
             const QuizBest& b = **best;
             quizLabel_->setText(tr("Best: %1%").arg(QString::number(b.percent, 'f', 0)));
             setTone(quizLabel_, b.passed ? Tone::Good : Tone::Warn, palette());
-            const QString attempts = tr("%n finished attempt(s)", nullptr, b.finishedAttempts);
+            const QString attempts = b.finishedAttempts == 1 ? tr("1 finished attempt")
+                                                              : tr("%1 finished attempts").arg(b.finishedAttempts);
             quizDetail_->setText(b.passed ? tr("Passed — the pass mark is 80%. %1.").arg(attempts)
                                           : tr("Below the 80% pass mark. %1; review the topics to revisit and try again.")
                                                 .arg(attempts));

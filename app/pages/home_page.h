@@ -69,7 +69,7 @@ private:
     QString continueItem_;
     QLabel* lecturesLabel_ = nullptr;
     QProgressBar* lecturesBar_ = nullptr;
-    QToolButton* nextLectureButton_ = nullptr;
+    QLabel* nextLectureButton_ = nullptr;  // a link: "Next: Lecture 4 — ..."
     QString nextLectureId_;
     QGridLayout* labsGrid_ = nullptr;
     std::map<QString, LabRow> labRows_;

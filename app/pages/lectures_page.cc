@@ -191,8 +191,9 @@ LecturesPage::LecturesPage(AppContext& context, QWidget* parent) : Page(context,
     connect(reader_, &LectureReader::codeCopied, this, [this](int index) {
         const auto& code = reader_->codeBlocks().at(static_cast<size_t>(index));
         const int lines = static_cast<int>(code.text.count(QLatin1Char('\n'))) + 1;
-        emit statusMessage(tr("Copied %n line(s) of %1 to the clipboard", nullptr, lines)
-                               .arg(code.language.isEmpty() ? tr("code") : code.language));
+        const QString what = code.language.isEmpty() ? tr("code") : code.language;
+        emit statusMessage(lines == 1 ? tr("Copied 1 line of %1 to the clipboard").arg(what)
+                                      : tr("Copied %1 lines of %2 to the clipboard").arg(lines).arg(what));
     });
     connect(reader_, &QTextBrowser::anchorClicked, this, &LecturesPage::followLink);
     connect(reader_, QOverload<const QUrl&>::of(&QTextBrowser::highlighted), this, [this](const QUrl& url) {

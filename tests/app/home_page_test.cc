@@ -189,7 +189,16 @@ TEST_CASE("Home lists the kind clusters kind reports", "[app][home]") {
 TEST_CASE("Lectures and Home render at 1280x800 in light and dark palettes", "[app][home][lectures][render]") {
     auto test = makeAppTestContext();
     REQUIRE(test);
-    REQUIRE(test->context->progress->setLectureRead("00-kubernetes-architecture", true, std::chrono::system_clock::now()));
+    const auto now = std::chrono::system_clock::now();
+    REQUIRE(test->context->progress->setLectureRead("00-kubernetes-architecture", true, now));
+    REQUIRE(test->context->progress->setLectureRead("01-operators-and-custom-resources", true, now));
+    kc::app::LabCheckRun done{.labId = "lab-01", .scope = "all", .at = now, .earned = 10, .points = 10, .outcome = "graded"};
+    kc::app::LabCheckRun partial{.labId = "lab-02", .scope = "all", .at = now, .earned = 3.5, .points = 6, .outcome = "graded"};
+    REQUIRE(test->context->progress->recordCheckRun(done));
+    REQUIRE(test->context->progress->recordCheckRun(partial));
+    finishQuiz(test->context->progressDbPath(), 18, 7);
+    REQUIRE(test->context->progress->setLastLocation({"labs", "lab-02"}, now));
+    test->context->settings.studentName = QStringLiteral("Ada");
     const QByteArray envDir = qgetenv("KUBECLASS_RENDER_DIR");
     const QString dir = envDir.isEmpty() ? QString::fromStdString(test->dir.path()) + QStringLiteral("/png")
                                          : QString::fromLocal8Bit(envDir);
