@@ -366,7 +366,10 @@ void LecturesPage::fillTableOfContents() {
     QTreeWidgetItem* parent = nullptr;
     for (const auto& heading : reader_->headings()) {
         if (heading.level == 1 || heading.level > 3) continue;  // the title is above; deeper levels crowd the list
-        if (heading.text.compare(tr("Contents"), Qt::CaseInsensitive) == 0) continue;
+        // The notes' own link lists ("Contents", "Table of contents") duplicate this one.
+        if (heading.text.compare(tr("Contents"), Qt::CaseInsensitive) == 0 ||
+            heading.text.compare(tr("Table of contents"), Qt::CaseInsensitive) == 0)
+            continue;
         QTreeWidgetItem* item = nullptr;
         if (heading.level == 2 || parent == nullptr) {
             item = new QTreeWidgetItem(toc_, {heading.text});

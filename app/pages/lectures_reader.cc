@@ -91,6 +91,9 @@ void LectureReader::showLecture(const QString& markdown, const MarkdownOutline& 
     collectStructure(outline_);
     styleDocument();
     updateReadingWidth();
+    // The edit cursor is left at the end of the inserted text; QTextEdit keeps it in view on every relayout, which
+    // would open each lecture at its last line.
+    setTextCursor(QTextCursor(document()));
     verticalScrollBar()->setValue(0);
 }
 

@@ -66,6 +66,9 @@ TEST_CASE("opening a real lecture shows its title and its rendered headings", "[
     CHECK(toc.first() == QStringLiteral("Learning objectives"));
     CHECK(toc.contains(QStringLiteral("Volume snapshots and cloning")));
     CHECK_FALSE(toc.contains(QStringLiteral("Contents")));
+    // A lecture opens at its start.
+    QTest::qWait(50);
+    CHECK(page.reader()->verticalScrollBar()->value() == 0);
     // The rendered text is prose, not markdown source.
     CHECK_FALSE(page.reader()->toPlainText().contains(QStringLiteral("## CSI drivers")));
 }
