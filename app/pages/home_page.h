@@ -36,6 +36,7 @@ public:
     QProgressBar* lecturesBar() const { return lecturesBar_; }
     QPushButton* continueButton() const { return continueButton_; }
     QLabel* continueLabel() const { return continueLabel_; }
+    QLabel* nextLectureLink() const { return nextLectureButton_; }
     QLabel* quizLabel() const { return quizLabel_; }
     QLabel* clusterLabel() const { return clusterHeadline_; }
     QLabel* clusterDetail() const { return clusterDetail_; }

@@ -218,15 +218,7 @@ LecturesPage::LecturesPage(AppContext& context, QWidget* parent) : Page(context,
     positionTimer_.setSingleShot(true);
     positionTimer_.setInterval(800);
     connect(&positionTimer_, &QTimer::timeout, this, &LecturesPage::saveReadPosition);
-    connect(reader_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
-        if (pendingFraction_ < 0) positionTimer_.start();
-    });
-    connect(reader_->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int max) {
-        if (pendingFraction_ >= 0 && max > 0) {
-            reader_->setScrollFraction(pendingFraction_);
-            pendingFraction_ = -1;
-        }
-    });
+    connect(reader_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { positionTimer_.start(); });
 
     loadCatalog();
     // Come back to the lecture the student had open.
@@ -325,7 +317,6 @@ bool LecturesPage::openLecture(const QString& id, const QString& anchor) {
         }
         error_->hide();
         currentId_ = info->id;
-        pendingFraction_ = -1;
         positionTimer_.stop();
         reader_->showLecture(qs(*text), outlineMarkdown(*text));
         title_->setText(qs(info->title));
@@ -347,15 +338,12 @@ bool LecturesPage::openLecture(const QString& id, const QString& anchor) {
             // Back where the student stopped reading, once the layout knows the lecture's height.
             auto saved = context().progress->value(positionKey(currentId_));
             if (saved && *saved) {
-                pendingFraction_ = QString::fromStdString(**saved).toDouble();
-                if (reader_->verticalScrollBar()->maximum() > 0) {
-                    reader_->setScrollFraction(pendingFraction_);
-                    pendingFraction_ = -1;
-                }
+                bool ok = false;
+                const int position = QString::fromStdString(**saved).toInt(&ok);
+                if (ok && position > 0) reader_->scrollToPosition(position);
             }
         }
     }
-    if (!anchor.isEmpty()) pendingFraction_ = -1;
     if (!anchor.isEmpty() && !reader_->scrollToAnchor(anchor))
         emit statusMessage(tr("No section \"%1\" in this lecture").arg(anchor));
     return true;
@@ -398,7 +386,7 @@ void LecturesPage::setRead(bool read) {
 
 void LecturesPage::saveReadPosition() {
     if (currentId_.empty()) return;
-    (void)context().progress->setValue(positionKey(currentId_), QString::number(reader_->scrollFraction(), 'f', 4).toStdString());
+    (void)context().progress->setValue(positionKey(currentId_), std::to_string(reader_->topPosition()));
 }
 
 void LecturesPage::showError(const QString& text) {

@@ -72,7 +72,6 @@ private:
     LectureFindBar* findBar_ = nullptr;
     LectureReader* reader_ = nullptr;
     QTimer positionTimer_;
-    double pendingFraction_ = -1;  // a saved read position waiting for the reader's layout
 };
 
 }  // namespace kc::app

@@ -11,6 +11,7 @@
 #include <QTextBlock>
 #include <QTextDocument>
 #include <QTextFrame>
+#include <QTextLayout>
 #include <QToolButton>
 #include <algorithm>
 
@@ -56,11 +57,9 @@ LectureReader::LectureReader(QWidget* parent) : QTextBrowser(parent) {
     connect(copyButton_, &QToolButton::clicked, this, [this] {
         if (copyButtonBlock_ >= 0) copyCodeBlock(copyButtonBlock_);
     });
-    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int max) {
-        if (pendingTop_ < 0) return;
-        verticalScrollBar()->setValue(std::min(pendingTop_, max));
-        if (max >= pendingTop_) pendingTop_ = -1;
-    });
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this] { applyPendingScroll(); });
+    // actionTriggered comes only from the student (wheel, keys, the scroll bar), never from setValue.
+    connect(verticalScrollBar(), &QScrollBar::actionTriggered, this, [this] { pendingPosition_ = -1; });
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
         if (copyButton_->isVisible() && copyButtonBlock_ >= 0) placeCopyButton(copyButtonBlock_);
     });
@@ -68,7 +67,7 @@ LectureReader::LectureReader(QWidget* parent) : QTextBrowser(parent) {
 
 void LectureReader::showLecture(const QString& markdown, const MarkdownOutline& outline) {
     clearFind();
-    pendingTop_ = -1;
+    pendingPosition_ = -1;
     copyButton_->hide();
     copyButtonBlock_ = -1;
     markdown_ = markdown;
@@ -190,14 +189,10 @@ void LectureReader::updateReadingWidth() {
 bool LectureReader::scrollToAnchor(const QString& slug) {
     for (const Heading& heading : headings_) {
         if (heading.slug != slug) continue;
-        QTextBlock block = document()->findBlock(heading.position);
-        const QRectF rect = document()->documentLayout()->blockBoundingRect(block);
-        QTextCursor cursor(block);
-        setTextCursor(cursor);
-        // The layout may not reach that far yet (a page just shown): finish the scroll when the range grows.
-        pendingTop_ = static_cast<int>(rect.top());
-        verticalScrollBar()->setValue(pendingTop_);
-        if (verticalScrollBar()->maximum() >= pendingTop_) pendingTop_ = -1;
+        setTextCursor(QTextCursor(document()->findBlock(heading.position)));
+        // The layout may not reach that far yet (a page just shown): scrollToPosition finishes the scroll when the
+        // range grows.
+        scrollToPosition(heading.position);
         return true;
     }
     return false;
@@ -278,6 +273,12 @@ void LectureReader::keyPressEvent(QKeyEvent* event) {
 void LectureReader::resizeEvent(QResizeEvent* event) {
     QTextBrowser::resizeEvent(event);
     updateReadingWidth();
+    applyPendingScroll();
+}
+
+void LectureReader::showEvent(QShowEvent* event) {
+    QTextBrowser::showEvent(event);
+    applyPendingScroll();
 }
 
 void LectureReader::changeEvent(QEvent* event) {
@@ -332,6 +333,7 @@ void LectureReader::clearFind() {
 
 void LectureReader::showMatch(int index) {
     current_ = index;
+    pendingPosition_ = -1;
     QTextCursor cursor = matches_.at(static_cast<size_t>(index));
     setTextCursor(cursor);
     ensureCursorVisible();
@@ -352,13 +354,32 @@ void LectureReader::updateSelections() {
     setExtraSelections(selections);
 }
 
-double LectureReader::scrollFraction() const {
-    const int max = verticalScrollBar()->maximum();
-    return max <= 0 ? 0.0 : static_cast<double>(verticalScrollBar()->value()) / max;
+int LectureReader::topPosition() const { return cursorForPosition(QPoint(0, 0)).position(); }
+
+void LectureReader::scrollToPosition(int position) {
+    pendingPosition_ = std::clamp(position, 0, std::max(0, document()->characterCount() - 1));
+    applyPendingScroll();
 }
 
-void LectureReader::setScrollFraction(double fraction) {
-    verticalScrollBar()->setValue(static_cast<int>(std::clamp(fraction, 0.0, 1.0) * verticalScrollBar()->maximum()));
+void LectureReader::applyPendingScroll() {
+    if (pendingPosition_ < 0) return;
+    QTextBlock block = document()->findBlock(pendingPosition_);
+    if (!block.isValid()) {
+        pendingPosition_ = -1;
+        return;
+    }
+    // The block's top, plus the line of the block that holds the position (long paragraphs span many lines);
+    // computed afresh each time, since a resize rewraps everything above.
+    const QRectF rect = document()->documentLayout()->blockBoundingRect(block);
+    int top = static_cast<int>(rect.top());
+    if (QTextLayout* layout = block.layout()) {
+        const QTextLine line = layout->lineForTextPosition(pendingPosition_ - block.position());
+        if (line.isValid()) top += static_cast<int>(line.y());
+    }
+    QScrollBar* bar = verticalScrollBar();
+    bar->setValue(std::min(top, bar->maximum()));
+    // Kept until the student scrolls: hidden or half laid out, the widget has no real width yet, and every later
+    // rewrap (a resize, the layout finishing in the background) moves the text under a fixed scroll value.
 }
 
 }  // namespace kc::app

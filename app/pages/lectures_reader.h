@@ -56,9 +56,10 @@ public:
     int matchCount() const { return static_cast<int>(matches_.size()); }
     int currentMatch() const { return current_; }  // 0-based; -1 when none
 
-    // 0..1 through the lecture, for keeping the read position.
-    double scrollFraction() const;
-    void setScrollFraction(double fraction);
+    // The document position of the first line in view, for keeping the read position (a text position, so it
+    // survives a different window size), and scrolling back to it.
+    int topPosition() const;
+    void scrollToPosition(int position);
 
 signals:
     void codeCopied(int index);
@@ -69,6 +70,7 @@ protected:
     void leaveEvent(QEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
@@ -79,6 +81,8 @@ private:
     void showMatch(int index);
     void updateSelections();
     void updateReadingWidth();
+    // Scrolls the pending position to the top as far as the layout allows; done when it got there.
+    void applyPendingScroll();
 
     LectureCodeHighlighter* highlighter_ = nullptr;
     QToolButton* copyButton_ = nullptr;
@@ -87,7 +91,7 @@ private:
     std::vector<CodeBlock> codeBlocks_;
     std::vector<QTextCursor> matches_;
     int current_ = -1;
-    int pendingTop_ = -1;  // an anchor's position waiting for the layout to reach it
+    int pendingPosition_ = -1;  // a position to bring to the top once the layout reaches it
     QString markdown_;
     MarkdownOutline outline_;
 };

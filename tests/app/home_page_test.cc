@@ -130,6 +130,8 @@ TEST_CASE("Home shows the seeded lectures read, lab score and best quiz, and con
     CHECK(page.lecturesLabel()->text() == QStringLiteral("3 of 9 read"));
     CHECK(page.lecturesBar()->value() == 3);
     CHECK(page.lecturesBar()->maximum() == 9);
+    // 00, 01 and 03 are read: the next unread lecture is 02.
+    CHECK(page.nextLectureLink()->text().contains(QStringLiteral("Next: Lecture 2 — Advanced Scheduling and Resource Management")));
     REQUIRE(page.labScoreLabel(QStringLiteral("lab-02")));
     CHECK(page.labScoreLabel(QStringLiteral("lab-02"))->text() == QStringLiteral("4.5 / 6 points"));
     CHECK(page.labNextLabel(QStringLiteral("lab-02"))->text() == QStringLiteral("Continue Lab 2: 1.5 points to go"));
@@ -147,6 +149,10 @@ TEST_CASE("Home shows the seeded lectures read, lab score and best quiz, and con
     REQUIRE(navigations.size() == 2);
     CHECK(navigations.at(1).at(0).toString() == QStringLiteral("labs"));
     CHECK(navigations.at(1).at(1).toString() == QStringLiteral("lab-02"));
+    emit page.nextLectureLink()->linkActivated(QStringLiteral("next"));
+    REQUIRE(navigations.size() == 3);
+    CHECK(navigations.at(2).at(0).toString() == QStringLiteral("lectures"));
+    CHECK(navigations.at(2).at(1).toString() == QStringLiteral("02-advanced-scheduling"));
 }
 
 TEST_CASE("with no kind on PATH Home says kind is missing and points to the Cluster page", "[app][home]") {

@@ -270,3 +270,27 @@ TEST_CASE("a data folder without lecture notes shows the problem on the page", "
     CHECK(page.errorLabel()->text().contains(QStringLiteral("lecture-notes")));
     CHECK(page.lectureList()->count() == 0);
 }
+
+TEST_CASE("the read position of a lecture is kept for the next time it is opened", "[app][lectures]") {
+    auto test = makeAppTestContext();
+    REQUIRE(test);
+    // Where the student stopped: the heading "Cluster Autoscaler" sits at the top of the view.
+    QString topLine;
+    {
+        LecturesPage page(*test->context);
+        showPage(page);
+        REQUIRE(page.openLecture(QStringLiteral("07-autoscaling"), QStringLiteral("cluster-autoscaler")));
+        topLine = page.reader()->cursorForPosition(QPoint(40, 40)).block().text();
+        REQUIRE_FALSE(topLine.isEmpty());
+        // Saved shortly after scrolling stops.
+        REQUIRE(kc::testing::waitUntil(
+            [&] { return test->context->progress->value("lectures.position.07-autoscaling").value_or(std::nullopt).has_value(); },
+            3000));
+    }
+    LecturesPage page(*test->context);
+    showPage(page);
+    REQUIRE(page.currentLectureId() == QStringLiteral("07-autoscaling"));
+    REQUIRE(kc::testing::waitUntil([&] { return page.reader()->verticalScrollBar()->value() > 0; }, 3000));
+    QTest::qWait(100);
+    CHECK(page.reader()->cursorForPosition(QPoint(40, 40)).block().text() == topLine);
+}
