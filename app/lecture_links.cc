@@ -79,8 +79,75 @@ std::map<std::string, std::string> labAnchorsFromReadme(std::string_view readme)
     return anchors;
 }
 
+std::set<std::string> quizQuestionIds(std::string_view bankYaml) {
+    std::set<std::string> ids;
+    size_t start = 0;
+    while (start < bankYaml.size()) {
+        size_t end = bankYaml.find('\n', start);
+        if (end == std::string_view::npos) end = bankYaml.size();
+        std::string_view line = bankYaml.substr(start, end - start);
+        start = end + 1;
+        if (!startsWith(line, "- id:")) continue;
+        line.remove_prefix(5);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '"' || line.front() == '\'')) line.remove_prefix(1);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '"' || line.back() == '\''))
+            line.remove_suffix(1);
+        if (!line.empty()) ids.insert(std::string(line));
+    }
+    return ids;
+}
+
+std::string linkQuestionIds(std::string_view markdown, const std::set<std::string>& questionIds) {
+    std::string out;
+    out.reserve(markdown.size() + 1024);
+    bool inFence = false;
+    size_t start = 0;
+    while (start < markdown.size()) {
+        size_t end = markdown.find('\n', start);
+        const bool lastLine = end == std::string_view::npos;
+        if (lastLine) end = markdown.size();
+        std::string_view line = markdown.substr(start, end - start);
+        start = end + 1;
+        std::string_view trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+        if (startsWith(trimmed, "```") || startsWith(trimmed, "~~~")) inFence = !inFence;
+        if (inFence || line.find('`') == std::string_view::npos) {
+            out += line;
+        } else {
+            size_t i = 0;
+            while (i < line.size()) {
+                size_t open = line.find('`', i);
+                if (open == std::string_view::npos) {
+                    out += line.substr(i);
+                    break;
+                }
+                size_t close = line.find('`', open + 1);
+                if (close == std::string_view::npos) {
+                    out += line.substr(i);
+                    break;
+                }
+                std::string_view code = line.substr(open + 1, close - open - 1);
+                // Already a link's text ("[`x`](...)") stays as it is.
+                const bool inLink = open > 0 && line[open - 1] == '[';
+                out += line.substr(i, open - i);
+                if (!inLink && questionIds.count(std::string(code)))
+                    out += "[`" + std::string(code) + "`](quiz:" + std::string(code) + ")";
+                else
+                    out += line.substr(open, close - open + 1);
+                i = close + 1;
+            }
+        }
+        if (!lastLine) out += '\n';
+    }
+    return out;
+}
+
 LectureLink classifyLectureLink(std::string_view href, const std::map<std::string, std::string>& labAnchors) {
     LectureLink link;
+    if (startsWith(href, "quiz:")) {
+        link.kind = LectureLink::Kind::Quiz;
+        link.quizItem = std::string(href.substr(5));
+        return link;
+    }
     if (startsWith(href, "http://") || startsWith(href, "https://") || startsWith(href, "mailto:")) {
         link.kind = LectureLink::Kind::External;
         link.url = std::string(href);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,7 @@ struct LectureLink {
         Anchor,    // "#x": scroll within the lecture shown
         Lecture,   // lectureId (+ anchor)
         Lab,       // labId: "lab-01", or an exercise's "exercises/networkpolicies"
-        Quiz,      // quizItem: "topic-3"
+        Quiz,      // quizItem: "topic-3" (a bank file), or a question id ("stor-parallel-quorum")
         External,  // url: http(s) or mailto
         Unknown,   // anything else (a folder or file in the repository the app has no page for)
     };
@@ -35,7 +36,14 @@ std::map<std::string, std::string> labAnchorsFromReadme(std::string_view readme)
 // no lab or exercise folder.
 std::string labIdFromPath(std::string_view path);
 
-// Classifies `href` as written in a lecture under lecture-notes/.
+// The question ids of one quiz bank file: its "- id: x" lines (enough to recognise ids the notes mention).
+std::set<std::string> quizQuestionIds(std::string_view bankYaml);
+
+// Turns every code span that is exactly a known question id ("`stor-parallel-quorum`") into a link
+// "[`stor-parallel-quorum`](quiz:stor-parallel-quorum)", outside fenced code; the rest is left as written.
+std::string linkQuestionIds(std::string_view markdown, const std::set<std::string>& questionIds);
+
+// Classifies `href` as written in a lecture under lecture-notes/ ("quiz:ID" is what linkQuestionIds writes).
 LectureLink classifyLectureLink(std::string_view href, const std::map<std::string, std::string>& labAnchors);
 
 }  // namespace kc::app

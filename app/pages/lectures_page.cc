@@ -241,6 +241,11 @@ void LecturesPage::loadCatalog() {
     // Lab links go through labs/README.md's sections; without it they are reported as not found when clicked.
     auto readme = readFileBounded((std::filesystem::path(context().dataRoot) / "labs" / "README.md").string(), 1 << 20);
     if (readme) labAnchors_ = labAnchorsFromReadme(*readme);
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(context().dataRoot) / "quiz" / "bank", ec)) {
+        if (entry.path().extension() != ".yaml") continue;
+        if (auto bank = readFileBounded(entry.path().string(), 1 << 20)) questionIds_.merge(quizQuestionIds(*bank));
+    }
 
     const QLocale locale;
     for (const LectureInfo& info : lectures_) {
@@ -318,7 +323,7 @@ bool LecturesPage::openLecture(const QString& id, const QString& anchor) {
         error_->hide();
         currentId_ = info->id;
         positionTimer_.stop();
-        reader_->showLecture(qs(*text), outlineMarkdown(*text));
+        reader_->showLecture(qs(linkQuestionIds(*text, questionIds_)), outlineMarkdown(*text));
         title_->setText(qs(info->title));
         meta_->setText(tr("Lecture %1 · %2 min read · %3 words")
                            .arg(info->number)

@@ -5,6 +5,7 @@
 
 #include <QTimer>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,7 @@ private:
 
     std::vector<LectureInfo> lectures_;
     std::map<std::string, std::string> labAnchors_;
+    std::set<std::string> questionIds_;  // the quiz bank's ids, linked where a lecture mentions them
     std::string currentId_;
     QListWidget* list_ = nullptr;
     QTreeWidget* toc_ = nullptr;

@@ -155,3 +155,15 @@ TEST_CASE("code lines are tokenized per language", "[app][lectures]") {
     CHECK(hasSpan(json, 12, 1, CodeToken::Number));
     CHECK(tokenizeCodeLine(u"text", u"anything: 1").empty());
 }
+
+TEST_CASE("question ids the notes mention become links to the quiz, outside code", "[app][lectures]") {
+    auto ids = quizQuestionIds("- id: stor-parallel-quorum\n  type: single\n  options:\n    - {id: a, text: x}\n- id: \"stor-csi-sidecars\"\n");
+    CHECK(ids == std::set<std::string>{"stor-parallel-quorum", "stor-csi-sidecars"});
+    const std::string text = "Questions: `stor-parallel-quorum`, `kubectl`, [`stor-csi-sidecars`](x.md).\n```text\n`stor-parallel-quorum`\n```\n";
+    CHECK(linkQuestionIds(text, ids) ==
+          "Questions: [`stor-parallel-quorum`](quiz:stor-parallel-quorum), `kubectl`, [`stor-csi-sidecars`](x.md).\n"
+          "```text\n`stor-parallel-quorum`\n```\n");
+    auto link = classifyLectureLink("quiz:stor-parallel-quorum", {});
+    CHECK(link.kind == LectureLink::Kind::Quiz);
+    CHECK(link.quizItem == "stor-parallel-quorum");
+}

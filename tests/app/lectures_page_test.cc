@@ -294,3 +294,22 @@ TEST_CASE("the read position of a lecture is kept for the next time it is opened
     QTest::qWait(100);
     CHECK(page.reader()->cursorForPosition(QPoint(40, 40)).block().text() == topLine);
 }
+
+TEST_CASE("a question id in a lecture links to that question on the Quiz page", "[app][lectures]") {
+    auto test = makeAppTestContext();
+    REQUIRE(test);
+    LecturesPage page(*test->context);
+    showPage(page);
+    REQUIRE(page.openLecture(QStringLiteral("03-statefulsets-and-storage"), QStringLiteral("lab-and-quiz")));
+    // "Lab and quiz" lists `stor-parallel-quorum`, a question of the topic 3 bank.
+    QString href;
+    for (QTextBlock b = page.reader()->document()->begin(); b.isValid(); b = b.next())
+        for (auto it = b.begin(); !it.atEnd(); ++it)
+            if (it.fragment().text() == QStringLiteral("stor-parallel-quorum")) href = it.fragment().charFormat().anchorHref();
+    REQUIRE(href == QStringLiteral("quiz:stor-parallel-quorum"));
+    QSignalSpy navigations(&page, &kc::app::Page::navigateRequested);
+    page.followLink(QUrl(href));
+    REQUIRE(navigations.size() == 1);
+    CHECK(navigations.at(0).at(0).toString() == QStringLiteral("quiz"));
+    CHECK(navigations.at(0).at(1).toString() == QStringLiteral("stor-parallel-quorum"));
+}
