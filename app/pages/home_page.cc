@@ -132,7 +132,9 @@ QString describeLocation(const std::string& page, const std::string& item, const
 
 }  // namespace
 
-HomePage::HomePage(AppContext& context, QWidget* parent) : Page(context, parent) {
+HomePage::HomePage(AppContext& context, QWidget* parent)
+    : Page(context, parent),
+      lectures_(loadLectureCatalog((std::filesystem::path(context.dataRoot) / "lecture-notes").string())) {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     auto* scroll = new QScrollArea(this);
@@ -298,7 +300,7 @@ QAbstractButton* HomePage::labButton(const QString& labId) const {
 }
 
 void HomePage::refreshLectures() {
-    auto catalog = loadLectureCatalog((std::filesystem::path(context().dataRoot) / "lecture-notes").string());
+    const auto& catalog = lectures_;
     auto read = context().progress->lecturesRead();
     if (!catalog || !read) {
         lecturesLabel_->setText(tr("Progress unavailable"));
@@ -346,8 +348,7 @@ void HomePage::refreshLabs() {
 }
 
 void HomePage::refreshContinue() {
-    auto catalog = loadLectureCatalog((std::filesystem::path(context().dataRoot) / "lecture-notes").string());
-    const std::vector<LectureInfo> lectures = catalog ? *catalog : std::vector<LectureInfo>{};
+    const std::vector<LectureInfo> lectures = lectures_ ? *lectures_ : std::vector<LectureInfo>{};
     auto last = context().progress->lastLocation();
     if (last && *last && !(*last)->page.empty() && (*last)->page != "home") {
         continuePage_ = qs((*last)->page);

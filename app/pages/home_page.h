@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "app/lecture_catalog.h"
 #include "app/page.h"
 #include "clusters/cancellation.h"
 
@@ -63,6 +64,8 @@ private:
         QLabel* next = nullptr;
     };
 
+    // Read once: the notes do not change while the app runs, and Home is shown often.
+    Result<std::vector<LectureInfo>> lectures_;
     QLabel* greeting_ = nullptr;
     QLabel* continueLabel_ = nullptr;
     QPushButton* continueButton_ = nullptr;
