@@ -16,6 +16,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <filesystem>
@@ -218,7 +219,10 @@ LecturesPage::LecturesPage(AppContext& context, QWidget* parent) : Page(context,
     positionTimer_.setSingleShot(true);
     positionTimer_.setInterval(800);
     connect(&positionTimer_, &QTimer::timeout, this, &LecturesPage::saveReadPosition);
-    connect(reader_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { positionTimer_.start(); });
+    connect(reader_->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
+        positionTimer_.start();
+        followReadingInContents();
+    });
 
     loadCatalog();
     // Come back to the lecture the student had open.
@@ -374,6 +378,22 @@ void LecturesPage::fillTableOfContents() {
         item->setToolTip(0, heading.text);
     }
     toc_->collapseAll();
+}
+
+void LecturesPage::followReadingInContents() {
+    // The section being read is the last one whose heading is at or above the top of the view.
+    const int top = reader_->topPosition();
+    QString slug;
+    for (const auto& heading : reader_->headings())
+        if (heading.position <= top + 1 && heading.level >= 2 && heading.level <= 3) slug = heading.slug;
+    QTreeWidgetItemIterator it(toc_);
+    for (; *it; ++it) {
+        if ((*it)->data(0, Qt::UserRole).toString() != slug) continue;
+        const QSignalBlocker block(toc_);
+        toc_->setCurrentItem(*it);
+        toc_->scrollToItem(*it);
+        return;
+    }
 }
 
 void LecturesPage::setRead(bool read) {

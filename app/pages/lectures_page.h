@@ -54,6 +54,8 @@ private:
     void refreshReadState();
     void fillTableOfContents();
     void setRead(bool read);
+    // Selects the contents entry of the section at the top of the reader.
+    void followReadingInContents();
     void saveReadPosition();
     void showError(const QString& text);
     const LectureInfo* lecture(const std::string& id) const;

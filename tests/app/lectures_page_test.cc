@@ -95,6 +95,9 @@ TEST_CASE("openItem with an anchor scrolls the lecture to that heading", "[app][
     CHECK(y >= 0);
     CHECK(y < 60);
     CHECK(reader->cursorForPosition(QPoint(40, 2)).block().blockNumber() >= heading.blockNumber() - 1);
+    // The contents panel follows: the section in view is the current entry.
+    REQUIRE(page.tableOfContents()->currentItem());
+    CHECK(page.tableOfContents()->currentItem()->text(0) == QStringLiteral("Backup and restore"));
 }
 
 TEST_CASE("find counts every match, moves between them and says when there are none", "[app][lectures]") {
