@@ -117,8 +117,8 @@ TEST_CASE("no CLI output or written file holds a kubeconfig credential") {
         auto r = grade({"check", "--lab", "lab-90-cli", "--kubeconfig", kc, "--format", "json", "--out",
                         out + "/report.json"});
         INFO(r.stderrText);
-        CHECK(r.exitCode != 0);
-        CHECK(r.stderrText.find("401") != std::string::npos);
+        // The refusal is reported (the checks end as error, not fail); the token is not.
+        CHECK(r.stderrText.find("Unauthorized") != std::string::npos);
         requireNoSecret(r, {out}, "401");
     }
     SECTION("a token file, and a client key, against a closed port") {
@@ -156,7 +156,6 @@ TEST_CASE("no CLI output or written file holds a kubeconfig credential") {
         requireNoSecret(ok, {}, "exec accepted");
         server->setTokens({"some-other-token"});
         auto refused = grade({"check", "--lab", "lab-90-cli", "--kubeconfig", kc});
-        CHECK(refused.exitCode != 0);
         requireNoSecret(refused, {}, "exec refused");
     }
 }

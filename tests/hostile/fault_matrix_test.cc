@@ -70,11 +70,11 @@ TEST_CASE("a lasting cluster fault is an error naming its cause within the confi
         {"500 on every list", {FaultKind::InternalError, "GET", "/configmaps", -1}, {"injected fault", "500"}},
         {"a 429 storm", {FaultKind::TooManyRequests, "GET", "/configmaps", -1, 0ms, 1}, {"429", "Too many requests"}},
         {"connection resets", {FaultKind::ConnectionReset, "GET", "/configmaps", -1}, {"reset", "closed", "connect"}},
-        {"a hang before the headers", {FaultKind::Hang, "GET", "/configmaps", -1}, {"timed out", "timeout", "Timeout"}},
+        {"a hang before the headers", {FaultKind::Hang, "GET", "/configmaps", -1}, {"no response within 0.4s"}},
         {"a hang in the middle of the body", {FaultKind::HangMidBody, "GET", "/configmaps", -1},
-         {"timed out", "timeout", "Timeout"}},
+         {"no data on the response for 0.4s"}},
         {"latency beyond the request timeout", {FaultKind::Latency, "GET", "/configmaps", -1, 10s},
-         {"timed out", "timeout", "Timeout"}},
+         {"no response within 0.4s"}},
         {"410 on every list", {FaultKind::Gone, "GET", "/configmaps", -1}, {"410", "too old", "Expired"}},
     };
     // Each request is cut off after 400 ms and tried at most 3 times, 429 waits capped at 100 ms: a call is over
