@@ -578,6 +578,9 @@ Result<MergedKubeconfig> loadKubeconfig(const KubeconfigSources& sources) {
 Result<RestConfig> resolveRestConfig(const MergedKubeconfig& config, const std::string& contextOverride) {
     const std::string name = contextOverride.empty() ? config.currentContext : contextOverride;
     const std::string files = joined(config.files);
+    if (name.empty() && config.contexts.empty())
+        return fail(ErrorKind::Invalid, "no context chosen: " + files +
+                                            " defines no contexts (is it empty, or not a kubeconfig?)");
     if (name.empty())
         return fail(ErrorKind::Invalid, "no context chosen: current-context is not set in " + files +
                                             "; pick one of: " + joined(config.contextNames()));

@@ -8,7 +8,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <unordered_set>
+
+#include "clusters/utf8.h"
 
 namespace kc {
 namespace {
@@ -62,7 +66,19 @@ public:
     Converter(const std::string& source, const YamlLimits& limits, size_t& nodeCount)
         : source_(source), limits_(limits), nodeCount_(nodeCount) {}
 
-    Result<Json> convert(const YAML::Node& node, const std::string& pointer, int depth, YamlDocument& doc) {
+    Result<Json> convert(const YAML::Node& node, const std::string& pointer, int depth, YamlDocument& doc,
+                         bool throughAlias = false) {
+        // An alias hands back the anchored node itself, so a collection met a second time (same position) is
+        // an alias being expanded; everything under it counts against the alias budget.
+        const bool collection = node.IsMap() || node.IsSequence();
+        if (collection && !throughAlias && !node.Mark().is_null() &&
+            !convertedCollections_.insert(node.Mark().pos).second)
+            throughAlias = true;
+        if (throughAlias && ++aliasValues_ > limits_.maxAliasValues)
+            return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(node.Mark())) +
+                                                ": aliases expand to more than " +
+                                                std::to_string(limits_.maxAliasValues) +
+                                                " values (alias expansion is bounded)");
         if (++nodeCount_ > limits_.maxNodes)
             return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(node.Mark())) +
                                                 ": document expands to more than " +
@@ -83,7 +99,7 @@ public:
                 Json out = Json::array();
                 size_t index = 0;
                 for (const auto& item : node) {
-                    auto value = convert(item, pointer + "/" + std::to_string(index++), depth + 1, doc);
+                    auto value = convert(item, pointer + "/" + std::to_string(index++), depth + 1, doc, throughAlias);
                     if (!value) return value;
                     out.push_back(std::move(*value));
                 }
@@ -91,6 +107,11 @@ public:
             }
             case YAML::NodeType::Map: {
                 Json out = Json::object();
+                // kc::Json objects are vectors searched linearly; checking duplicates against them (and inserting
+                // through operator[]) made a map of n keys cost n² (a 4 MB snapshot took 80 s). Keys are checked
+                // here and appended without a search.
+                auto& members = out.get_ref<Json::object_t&>();
+                std::unordered_set<std::string> keys;
                 for (const auto& entry : node) {
                     if (!entry.first.IsScalar())
                         return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
@@ -99,12 +120,12 @@ public:
                     if (key == "<<")
                         return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
                                                             ": merge keys (<<) are not supported");
-                    if (out.contains(key))
+                    if (!keys.insert(key).second)
                         return fail(ErrorKind::Invalid, formatLocation(source_, toLocation(entry.first.Mark())) +
                                                             ": duplicate key \"" + key + "\"");
-                    auto value = convert(entry.second, pointer + "/" + jsonPointerToken(key), depth + 1, doc);
+                    auto value = convert(entry.second, pointer + "/" + jsonPointerToken(key), depth + 1, doc, throughAlias);
                     if (!value) return value;
-                    out[key] = std::move(*value);
+                    members.Json::object_t::Container::emplace_back(key, std::move(*value));
                 }
                 return out;
             }
@@ -134,7 +155,23 @@ private:
     const std::string& source_;
     const YamlLimits& limits_;
     size_t& nodeCount_;
+    std::set<int> convertedCollections_;  // stream positions of the collections converted so far
+    size_t aliasValues_ = 0;
 };
+
+// yaml-cpp reports a tab in indentation as a structural error ("illegal map value"); say why.
+std::string tabHint(std::string_view text, const YAML::Mark& mark) {
+    if (mark.is_null()) return "";
+    size_t start = 0;
+    for (int line = 0; line < mark.line && start != std::string_view::npos; ++line) {
+        start = text.find('\n', start);
+        if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos) return "";
+    for (size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i)
+        if (text[i] == '\t') return " (a tab indents line " + std::to_string(mark.line + 1) + "; YAML indents with spaces only)";
+    return "";
+}
 
 }  // namespace
 
@@ -169,12 +206,16 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
     if (text.size() > limits.maxBytes)
         return fail(ErrorKind::Invalid, sourceName + ": " + std::to_string(text.size()) +
                                             " bytes is more than the limit of " + std::to_string(limits.maxBytes));
+    if (auto problem = findTextProblem(text))
+        return fail(ErrorKind::Invalid,
+                    formatLocation(sourceName, {problem->line, problem->column}) + ": " + problem->what);
     std::vector<YAML::Node> nodes;
     try {
         std::stringstream in{std::string(text)};
         nodes = YAML::LoadAll(in);
     } catch (const YAML::Exception& e) {
-        return fail(ErrorKind::Invalid, formatLocation(sourceName, toLocation(e.mark)) + ": " + e.msg);
+        return fail(ErrorKind::Invalid,
+                    formatLocation(sourceName, toLocation(e.mark)) + ": " + e.msg + tabHint(text, e.mark));
     }
     if (nodes.size() > limits.maxDocuments)
         return fail(ErrorKind::Invalid, sourceName + ": more than " + std::to_string(limits.maxDocuments) +

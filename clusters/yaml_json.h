@@ -23,6 +23,7 @@ struct YamlLimits {
     size_t maxBytes = 8 * 1024 * 1024;
     int maxDepth = 100;          // nesting of maps and sequences
     size_t maxNodes = 1000000;   // values after alias expansion, over all documents
+    size_t maxAliasValues = 100000;  // values reached through aliases (a billion-laughs bomb stops here)
     size_t maxDocuments = 5000;
 };
 
@@ -36,7 +37,7 @@ struct YamlDocument {
 };
 
 // Parses every document of a YAML stream. Empty documents (a lone "---") are skipped.
-// Errors read "SOURCE:LINE:COL: what is wrong".
+// Errors read "SOURCE:LINE:COL: what is wrong". Text that is not UTF-8, or holds a NUL byte, is refused.
 Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, const std::string& sourceName,
                                                      const YamlLimits& limits = {});
 

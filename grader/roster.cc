@@ -1,6 +1,8 @@
 // Roster CSV: an RFC 4180 reader that keeps line and column of every field, then per-column validation.
 #include "grader/roster.h"
 
+#include "clusters/utf8.h"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -257,6 +259,10 @@ std::optional<std::string> repoUrlProblem(std::string_view url) {
     if (colon != std::string_view::npos && (slash == std::string_view::npos || colon < slash)) {
         std::string_view userHost = url.substr(0, colon);
         if (userHost.empty() || colon + 1 == url.size()) return echo(url) + " is not a repository URL or path";
+        // "helper::address" asks git for a remote helper; ext:: runs a command, so none is accepted.
+        if (url.substr(colon, 2) == "::")
+            return "'" + std::string(userHost) + "::' names a git remote helper (ext:: runs commands); use https, ssh, "
+                                                  "file or a local path";
         return std::nullopt;
     }
     return std::nullopt;  // a local path
@@ -307,6 +313,11 @@ Result<Roster> parseRoster(std::string_view text, const std::string& sourceName,
     if (text.size() > limits.maxBytes) {
         problems.add(1, 1, "", std::to_string(text.size()) + " bytes is more than the limit of " +
                                    std::to_string(limits.maxBytes));
+        return fail(problems.toError());
+    }
+    // Names and emails go into gradebook exports and JSON reports, which cannot carry bytes that are not UTF-8.
+    if (auto problem = findTextProblem(text)) {
+        problems.add(problem->line, problem->column, "", problem->what);
         return fail(problems.toError());
     }
     std::vector<CsvRecord> records = readCsv(text, limits, problems);

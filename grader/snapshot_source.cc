@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -88,7 +89,13 @@ public:
         if (!object.is_object() || !object.contains("apiVersion") || !object["apiVersion"].is_string() ||
             !object.contains("kind") || !object["kind"].is_string())
             return fail(ErrorKind::Invalid, where + ": an object needs apiVersion and kind");
-        if (objectName(object).empty()) return fail(ErrorKind::Invalid, where + ": an object needs metadata.name");
+        if (!object.contains("metadata") || !object["metadata"].is_object())
+            return fail(ErrorKind::Invalid, where + ": an object needs metadata (a map with name)");
+        const Json& metadata = object["metadata"];
+        if (!metadata.contains("name") || !metadata["name"].is_string() || objectName(object).empty())
+            return fail(ErrorKind::Invalid, where + ": an object needs metadata.name (text)");
+        if (metadata.contains("namespace") && !metadata["namespace"].is_string() && !metadata["namespace"].is_null())
+            return fail(ErrorKind::Invalid, where + ": metadata.namespace must be text");
         if (++count_ > kMaxSnapshotObjects)
             return fail(ErrorKind::Invalid, where + ": more than " + std::to_string(kMaxSnapshotObjects) + " objects");
         const std::string typeKey = object["apiVersion"].get<std::string>() + "|" + object["kind"].get<std::string>();
@@ -154,7 +161,8 @@ Status loadDocuments(SnapshotSource& source, const std::string& text, const std:
         Json& value = doc.value;
         if (!value.is_object())
             return fail(ErrorKind::Invalid, formatLocation(sourceName, doc.locate("")) + ": a document must be a map");
-        std::string kind = value.value("kind", "");
+        // Read leniently here: a kind or apiVersion that is not text fails in addObject with its position.
+        std::string kind = value.contains("kind") && value["kind"].is_string() ? value["kind"].get<std::string>() : "";
         bool isList = value.contains("items") && (kind == "List" || (kind.size() > 4 && kind.ends_with("List")));
         if (!isList) {
             auto added = source.addObject(std::move(value), formatLocation(sourceName, doc.locate("")));
@@ -166,7 +174,8 @@ Status loadDocuments(SnapshotSource& source, const std::string& text, const std:
         if (value["items"].is_null()) continue;
         // A typed list (DeploymentList) leaves apiVersion/kind off its items; restore them from the list.
         std::string itemKind = kind == "List" ? "" : kind.substr(0, kind.size() - 4);
-        std::string itemApiVersion = value.value("apiVersion", "");
+        std::string itemApiVersion =
+            value.contains("apiVersion") && value["apiVersion"].is_string() ? value["apiVersion"].get<std::string>() : "";
         for (size_t i = 0; i < value["items"].size(); ++i) {
             Json item = std::move(value["items"][i]);
             if (item.is_object() && !itemKind.empty()) {
@@ -189,13 +198,50 @@ bool safeRelative(const std::string& p) {
     return true;
 }
 
+// The manifest's shape, checked before any file it names is read, so a wrong type is reported where it was
+// written rather than thrown from deep inside the loader.
+Status checkCaptureManifest(const YamlDocument& doc, const std::string& manifestPath) {
+    const Json& m = doc.value;
+    auto at = [&](const std::string& pointer, const std::string& what) {
+        return fail(ErrorKind::Invalid, formatLocation(manifestPath, doc.locate(pointer)) + ": " + what);
+    };
+    if (!m.is_object() || !m.contains("format") || !m["format"].is_string() || m["format"] != kCaptureFormat)
+        return at("/format", std::string("not a kubeclass capture manifest (format must be \"") + kCaptureFormat + "\")");
+    if (m.contains("clusterVersion") && !m["clusterVersion"].is_string())
+        return at("/clusterVersion", "clusterVersion must be text");
+    struct Field { const char* name; bool text; };
+    const std::map<std::string, std::vector<Field>> parts = {
+        {"objects", {{"file", true}}},
+        {"events", {{"file", true}, {"namespace", true}}},
+        {"logs", {{"file", true}, {"namespace", true}, {"pod", true}, {"container", true}, {"previous", false}}}};
+    for (const auto& [part, fields] : parts) {
+        if (!m.contains(part) || m[part].is_null()) continue;
+        if (!m[part].is_array()) return at("/" + part, part + " must be a list of {file: ...} entries");
+        for (size_t i = 0; i < m[part].size(); ++i) {
+            const Json& entry = m[part][i];
+            const std::string pointer = "/" + part + "/" + std::to_string(i);
+            if (!entry.is_object()) return at(pointer, part + "[" + std::to_string(i) + "] must be a map");
+            for (const auto& f : fields) {
+                if (!entry.contains(f.name)) continue;
+                const Json& v = entry[f.name];
+                if (f.text ? !v.is_string() : !v.is_boolean())
+                    return at(pointer + "/" + f.name, part + "[" + std::to_string(i) + "]." + f.name + " must be " +
+                                                          (f.text ? "text" : "true or false"));
+            }
+        }
+    }
+    return {};
+}
+
 Result<std::unique_ptr<ObjectSource>> loadCaptureDir(const std::string& dir) {
     const std::string manifestPath = (fs::path(dir) / kCaptureManifest).string();
     auto manifestText = readFileBounded(manifestPath, 4 * 1024 * 1024);
     if (!manifestText) return fail(Error(manifestText.error()).context("reading the capture " + dir));
-    Json manifest = Json::parse(*manifestText, nullptr, false);
-    if (!manifest.is_object() || manifest.value("format", "") != kCaptureFormat)
-        return fail(ErrorKind::Invalid, manifestPath + ": not a kubeclass capture manifest");
+    // JSON is YAML: the shared reader bounds it and gives every error a line and column.
+    auto parsedManifest = parseYamlDocument(*manifestText, manifestPath);
+    if (!parsedManifest) return fail(parsedManifest.error());
+    if (auto bad = checkCaptureManifest(*parsedManifest, manifestPath); !bad) return fail(bad.error());
+    const Json& manifest = parsedManifest->value;
     auto source = std::make_unique<SnapshotSource>(dir);
     source->version_ = manifest.value("clusterVersion", "");
     size_t total = 0;

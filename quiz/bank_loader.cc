@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "clusters/utf8.h"
+
 namespace kc::quiz {
 namespace {
 
@@ -259,6 +261,14 @@ void Reader::question(const YAML::Node& node, std::vector<Question>& out) {
 tl::expected<std::vector<Question>, QuizErrors> parseBankYaml(const std::string& text, const std::string& fileName) {
     Reader reader(fileName);
     std::vector<Question> out;
+    // Stems and options end up in JSON reports and GIFT exports, which need UTF-8; a NUL would cut them short.
+    if (auto problem = findTextProblem(text)) {
+        YAML::Mark at;
+        at.line = problem->line - 1;
+        at.column = problem->column - 1;
+        reader.error(at, problem->what);
+        return tl::unexpected(std::move(reader.errors()));
+    }
     try {
         YAML::Node root = YAML::Load(text);
         if (!root.IsDefined() || root.IsNull()) {

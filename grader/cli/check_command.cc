@@ -158,11 +158,14 @@ public:
                     return clusterSideError(connection.error().kind) ? kExitClusterUnreachable : kExitBadInput;
                 }
                 std::string description = "context " + (a.value.empty() ? std::string("(current)") : a.value);
+                // The error names the context, cluster and user as resolved (describe() leaves secrets out), so a
+                // TLS or auth failure says which cluster it was.
+                const std::string where = connection->config.describe();
                 // Nothing has been sent yet: ask for the version so an unreachable cluster fails here, at once,
                 // rather than as an error in every check.
                 if (auto version = connection->client->serverVersion(); !version) {
-                    io.err << "kubeclass-grade check: cannot reach the cluster (" << description
-                           << "): " << version.error().message << "\n";
+                    io.err << "kubeclass-grade check: cannot reach the cluster, " << where
+                           << ": " << version.error().message << "\n";
                     if (clusterSideError(version.error().kind)) return kExitClusterUnreachable;
                 }
                 connections.push_back(std::move(*connection));

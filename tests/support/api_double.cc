@@ -884,6 +884,12 @@ bool ApiDouble::Impl::applyFault(const FaultRule& rule, RecordingExchange& ex) {
             while (!ex.stopping() && !ex.clientGone()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
             ex.abandon();
             return false;
+        case FaultKind::HangMidBody:
+            if (ex.startStream(200, {{"Content-Type", kJson}}))
+                ex.writeChunk(R"({"apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":)");
+            while (!ex.stopping() && !ex.clientGone()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            ex.abandon();
+            return false;
     }
     return true;
 }

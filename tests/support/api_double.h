@@ -24,7 +24,9 @@ struct ApiDoubleOptions {
     bool useOtherServerCert = false;                 // serve otherServerCert (untrusted by caPem)
 };
 
-enum class FaultKind { Latency, TooManyRequests, InternalError, ConnectionReset, Gone, Hang };
+// Hang answers nothing; HangMidBody sends a 200 with its headers and the start of a JSON body (chunked), then
+// stalls until the client gives up or the double stops: a server that dies mid-response.
+enum class FaultKind { Latency, TooManyRequests, InternalError, ConnectionReset, Gone, Hang, HangMidBody };
 
 struct FaultRule {
     FaultKind kind;
