@@ -92,6 +92,11 @@ QLabel* muted(const QString& text, QWidget* parent) {
     return label;
 }
 
+// "1 node", "3 nodes": the app ships no translations, so Qt's %n plural forms would print "node(s)".
+QString counted(int n, const QString& one, const QString& many) {
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
 QFont monospace() { return QFontDatabase::systemFont(QFontDatabase::FixedFont); }
 
 QString stateGlyph(StageState state, int spinnerFrame) {
@@ -413,7 +418,7 @@ void ClusterPage::showProfiles(std::vector<ProfileEntry> entries) {
             int clusters = static_cast<int>(entry.profile->clusters.size());
             setBadge(nodes,
                      clusters > 1 ? tr("%1 clusters · %2 nodes").arg(clusters).arg(profileNodeCount(*entry.profile))
-                                  : tr("%n node(s)", nullptr, profileNodeCount(*entry.profile)),
+                                  : counted(profileNodeCount(*entry.profile), tr("node"), tr("nodes")),
                      palette().color(QPalette::Mid));
             badges->addWidget(nodes);
             badges->addWidget(gpu);
@@ -495,7 +500,7 @@ void ClusterPage::showProfileHeader() {
     setBadge(gpuBadge_, gpuBadgeText(mode), gpuAccent(mode, palette()), q(gpuModeExplanation(mode)));
     QStringList clusterNames;
     for (const auto& c : p.clusters) clusterNames << q(c.name);
-    setBadge(nodesBadge_, tr("%n node(s)", nullptr, profileNodeCount(p)), palette().color(QPalette::Mid));
+    setBadge(nodesBadge_, counted(profileNodeCount(p), tr("node"), tr("nodes")), palette().color(QPalette::Mid));
     profileDescription_->setText(q(p.description));
     estimateLabel_->setText(tr("kind cluster%1: %2  ·  needs about %3 GiB memory, %4 CPUs, %5 GiB disk  ·  %6")
                                 .arg(clusterNames.size() > 1 ? QStringLiteral("s") : QString())
@@ -522,7 +527,11 @@ void ClusterPage::checkHost() {
         this, [ops, profile](const Cancellation&) { return ops->preflight(profile); },
         [this, generation](PreflightReport report) {
             preflightRunning_ = false;
-            if (generation == generation_) state_->preflight = std::move(report);
+            if (generation != generation_) {
+                checkHost();  // the student chose another profile meanwhile: check for that one
+                return;
+            }
+            state_->preflight = std::move(report);
             showPreflight();
             updateActions();
         });
@@ -608,10 +617,10 @@ void ClusterPage::showPreflight() {
     }
     int total = static_cast<int>(state_->preflight->checks.size());
     if (failed > 0)
-        preflightSummary_->setText(tr("%n check(s) failed. Fix them (each has a command to copy), then press Check host.",
-                                      nullptr, failed));
+        preflightSummary_->setText(tr("%1 failed. Fix %2 (each fix can be copied), then press Check host.")
+                                      .arg(counted(failed, tr("check"), tr("checks")), failed == 1 ? tr("it") : tr("them")));
     else if (warned > 0)
-        preflightSummary_->setText(tr("The host is ready; %n warning(s) below are worth a look.", nullptr, warned));
+        preflightSummary_->setText(tr("The host is ready; %1 below worth a look.").arg(counted(warned, tr("warning is"), tr("warnings are"))));
     else
         preflightSummary_->setText(tr("All %1 checks passed: the host is ready for this profile.").arg(total));
 }
@@ -633,7 +642,7 @@ void ClusterPage::refreshCluster() {
         [this, generation](Result<ClusterSnapshot> snapshot) {
             snapshotRunning_ = false;
             if (generation != generation_) {
-                updateActions();
+                refreshCluster();  // another profile was chosen meanwhile: look for its clusters instead
                 return;
             }
             if (snapshot) state_->snapshot = std::move(*snapshot);
@@ -696,7 +705,7 @@ void ClusterPage::showSnapshot() {
         setBadge(clusterGpuMode_, tr("GPU mode: %1").arg(q(mode)), gpuAccent(mode, palette()), q(gpuModeExplanation(mode)));
         clusterGpuMode_->show();
     }
-    QString state = tr("%n node(s).", nullptr, rows);
+    QString state = counted(rows, tr("node"), tr("nodes")) + QStringLiteral(".");
     if (!mode.empty()) state += QStringLiteral(" ") + q(gpuModeExplanation(mode));
     if (!problems.isEmpty()) state += QStringLiteral("\n") + problems.join(QStringLiteral("; "));
     nodesState_->setText(state);
@@ -718,7 +727,7 @@ void ClusterPage::showSnapshot() {
         ++eventRow;
     }
     QString eventsText = eventRow == 0 ? tr("No Warning events: nothing has failed to schedule, pull or start.")
-                                       : tr("The %n most recent, newest first.", nullptr, eventRow);
+                                       : tr("The most recent %1, newest first.").arg(counted(eventRow, tr("warning"), tr("warnings")));
     for (const auto& p : state_->snapshot->problems) eventsText += QStringLiteral("\n") + q(p);
     eventsState_->setText(eventsText);
 }
