@@ -741,6 +741,7 @@ void ClusterPage::createCluster() {
     operationProfile_ = q(entry->id);
     cancel_ = std::make_shared<Cancellation>();
     state_->progress.start(now());
+    kindStreaming_.clear();
     pendingLog_.clear();
     log_->clear();
     errorBanner_->hide();
@@ -839,7 +840,10 @@ void ClusterPage::applyUpdate(const OperationUpdate& update) {
     if (!busy()) return;  // a late line from a finished operation
     switch (update.type) {
         case OperationUpdate::Type::Log: pendingLog_ << q(update.line); return;
-        case OperationUpdate::Type::KindStage: state_->progress.onKindEvent(update.cluster, update.kind, now()); break;
+        case OperationUpdate::Type::KindStage:
+            kindStreaming_.insert(q(update.cluster));
+            state_->progress.onKindEvent(update.cluster, update.kind, now());
+            break;
         case OperationUpdate::Type::Step: {
             const LifecycleEvent& e = update.step;
             if (operation_ == Operation::Delete && e.step == "kind") {
@@ -847,6 +851,8 @@ void ClusterPage::applyUpdate(const OperationUpdate& update) {
             } else {
                 state_->progress.onLifecycleEvent(e, now());
             }
+            // kind's own stage lines are in the log already; the lifecycle's echo of them would double every stage.
+            if (operation_ == Operation::Create && e.step == "kind" && kindStreaming_.contains(q(e.cluster))) break;
             QString line = QStringLiteral("\u00bb ") + (e.cluster.empty() ? QString() : QStringLiteral("[%1] ").arg(q(e.cluster))) +
                            q(e.step) + QStringLiteral(": ") + q(e.message);
             if (e.elapsed.count() > 0) line += QStringLiteral(" (%1)").arg(q(formatElapsed(e.elapsed)));
@@ -883,13 +889,22 @@ void ClusterPage::operationFinished(OperationOutcome outcome, const QString& mes
             const StageRow* failed = state_->progress.failedRow();
             operationTitle_->setText(failed ? tr("%1 failed at \u201c%2\u201d").arg(what, q(failed->title))
                                             : tr("%1 of %2 failed").arg(what, operationProfile_));
-            QString body = message.toHtmlEscaped();
-            body.replace(QStringLiteral("\n"), QStringLiteral("<br>"));
-            errorBanner_->setText(QStringLiteral("<b>%1</b><br><span style=\"font-family: monospace\">%2</span>")
-                                      .arg(operationTitle_->text().toHtmlEscaped(), body));
+            // The banner keeps the error and kind's final lines; everything kind printed is in the log below.
+            const QString marker = QStringLiteral("\nkind's last lines:");
+            int cut = message.indexOf(marker);
+            QString head = cut < 0 ? message : message.left(cut);
+            QStringList tail = cut < 0 ? QStringList() : message.mid(cut + marker.size()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            while (tail.size() > 3) tail.removeFirst();
+            QString body = head.toHtmlEscaped().replace(QStringLiteral("\n"), QStringLiteral("<br>"));
+            if (!tail.isEmpty())
+                body += QStringLiteral("<br><br>%1<br><span style=\"font-family: monospace\">%2</span>")
+                            .arg(tr("kind's last lines:"), tail.join(QLatin1Char('\n')).toHtmlEscaped().replace(QStringLiteral("\n"), QStringLiteral("<br>")));
+            body += QStringLiteral("<br><br>") +
+                    tr("Fix what the message says (the full output is in the log below), then press Create cluster again.");
+            errorBanner_->setText(body);
             errorBanner_->show();
-            if (!message.isEmpty()) {
-                log_->appendPlainText(QStringLiteral("\u2717 ") + message);
+            if (!head.isEmpty()) {
+                log_->appendPlainText(QStringLiteral("\u2717 ") + head);
                 log_->verticalScrollBar()->setValue(log_->verticalScrollBar()->maximum());
             }
             break;
@@ -914,7 +929,10 @@ void ClusterPage::showProgress() {
         if (multi && !r.cluster.empty() && r.key != "delete") title = QStringLiteral("%1 \u00b7 %2").arg(q(r.cluster), title);
         item->setText(0, stateGlyph(r.state, spinnerFrame_));
         item->setText(1, title);
-        item->setText(2, q(r.detail));
+        // kind's words for a stage repeat its title ("Preparing nodes"); show only what adds something.
+        QString detail = q(r.detail);
+        if (detail.toLower().replace(QLatin1Char('-'), QLatin1Char(' ')) == title.toLower()) detail.clear();
+        item->setText(2, detail);
         item->setToolTip(2, q(r.detail));
         item->setText(3, q(formatElapsed(OperationProgress::rowElapsed(r, t))));
         item->setData(0, Qt::AccessibleTextRole, stateName(r.state));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 #include <chrono>
@@ -98,6 +99,7 @@ private:
     QString operationProfile_;
     std::shared_ptr<Cancellation> cancel_;
     QStringList pendingLog_;
+    QSet<QString> kindStreaming_;  // clusters whose kind create is streaming its own stage lines
     bool confirmDelete_ = true;
     int spinnerFrame_ = 0;
 

@@ -18,9 +18,10 @@
 
 namespace kc::testing {
 
-// A node as the kubelet registers it on kind, Ready.
+// A node as the kubelet registers it on kind, Ready; kubeadm labels the control plane's role.
 inline Json kindNodeObject(const std::string& name) {
-    return Json{{"apiVersion", "v1"},
+    const std::string controlPlane = "-control-plane";
+    Json node = Json{{"apiVersion", "v1"},
                 {"kind", "Node"},
                 {"metadata", {{"name", name}, {"labels", {{"kubernetes.io/hostname", name}}}}},
                 {"spec", {{"podCIDR", "10.244.0.0/24"}}},
@@ -29,6 +30,9 @@ inline Json kindNodeObject(const std::string& name) {
                   {"allocatable", {{"cpu", "8"}, {"memory", "16Gi"}, {"pods", "110"}}},
                   {"addresses", Json::array({{{"type", "InternalIP"}, {"address", "172.18.0.2"}}})},
                   {"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+    if (name.size() > controlPlane.size() && name.compare(name.size() - controlPlane.size(), controlPlane.size(), controlPlane) == 0)
+        node["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] = "";
+    return node;
 }
 
 struct ClusterFakes {

@@ -56,6 +56,13 @@ struct PageFixture {
         REQUIRE(w);
         return w;
     }
+    // KUBECLASS_SCREENSHOTS=DIR keeps a picture of the page at this point (for looking at the layout).
+    void snapshot(const char* name) {
+        QByteArray dir = qgetenv("KUBECLASS_SCREENSHOTS");
+        if (dir.isEmpty()) return;
+        QTest::qWait(50);  // widgets added to a visible layout are shown by a queued call
+        page->grab().save(QString::fromUtf8(dir) + "/cluster-" + name + ".png");
+    }
     QStringList rowTitles() {
         QStringList titles;
         for (const auto& r : page->progress().rows()) titles << QString::fromStdString(r.title);
@@ -123,7 +130,8 @@ TEST_CASE("a create shows kind's stages turning done in order with elapsed times
     INFO(f.find<QLabel>("errorBanner")->text().toStdString());
     REQUIRE(f.page->progress().outcome() == app::OperationOutcome::Succeeded);
     CHECK(doneOrder == kKindStages);
-    CHECK(seenRunning.size() >= 5);  // the list was updated while kind worked, not only at the end
+    CHECK(seenRunning.size() >= 5);
+    f.snapshot("created-progress");  // the list was updated while kind worked, not only at the end
     CHECK(sawLiveLog);
 
     // Every kind stage took at least the pause between its two lines; the list shows ✓ and the time.
@@ -166,6 +174,8 @@ TEST_CASE("a create shows kind's stages turning done in order with elapsed times
             CHECK(nodes->item(r, 6)->text() == QStringLiteral("\u2014"));
             CHECK(nodes->item(r, 7)->text() == "NVIDIA-A100-SXM4-40GB");
         } else {
+            CHECK(nodes->item(r, 1)->text() == (name.endsWith("-control-plane") ? "control-plane" : "worker"));
+            CHECK(nodes->item(r, 3)->text() == QStringLiteral("\u2014"));
             CHECK(nodes->item(r, 4)->text() == QStringLiteral("\u2014"));
         }
     }
@@ -174,6 +184,7 @@ TEST_CASE("a create shows kind's stages turning done in order with elapsed times
     // The Warning event comes with the read that follows the create.
     auto* events = f.find<QTableWidget>("eventsTable");
     REQUIRE(waitUntil([&] { return events->rowCount() == 1; }));
+    f.snapshot("created-nodes");
     CHECK(events->item(0, 1)->text() == "Pod/default/trainer");
     CHECK(events->item(0, 2)->text() == "FailedScheduling");
     CHECK(events->item(0, 3)->text() == "3");
@@ -199,6 +210,7 @@ TEST_CASE("cancel during a create stops kind, shows the stage cancelled and dele
         return false;
     };
     REQUIRE(waitUntil([&] { return running("Starting control plane"); }, 20000));
+    f.snapshot("running");
     QTest::mouseClick(f.find<QPushButton>("cancelButton"), Qt::LeftButton);
     CHECK_FALSE(f.find<QPushButton>("cancelButton")->isEnabled());
     CHECK_THAT(f.find<QLabel>("operationTitle")->text().toStdString(), Catch::Contains("Cancelling lab-01"));
@@ -229,6 +241,7 @@ TEST_CASE("a failing create shows the stage that failed and kind's last lines", 
     REQUIRE(waitUntil([&] { return !f.page->busy(); }, 20000));
 
     CHECK(f.page->progress().outcome() == app::OperationOutcome::Failed);
+    f.snapshot("failed");
     const auto* failed = f.page->progress().failedRow();
     REQUIRE(failed);
     CHECK(failed->title == "Installing CNI");
@@ -262,6 +275,7 @@ TEST_CASE("with no docker the preflight shows the install fix to copy and Create
     CHECK_THAT(row->findChild<QLabel*>("detail")->text().toStdString(), Catch::Contains("docker is not installed"));
     QTest::mouseClick(row->findChild<QToolButton*>("copyFix"), Qt::LeftButton);
     CHECK(QApplication::clipboard()->text() == fix->text());
+    f.snapshot("no-docker");
     // kind passed: its row has no fix.
     auto* kindRow = f.page->findChild<QWidget*>("preflight-kind");
     REQUIRE(kindRow);
