@@ -131,7 +131,7 @@ struct ClusterPage::State {
 ClusterPage::ClusterPage(AppContext& context, QWidget* parent)
     : Page(context, parent), state_(std::make_unique<State>()) {
     buildUi();
-    ticker_.setInterval(150);
+    ticker_.setInterval(250);
     connect(&ticker_, &QTimer::timeout, this, &ClusterPage::tick);
     loadProfiles();
 }
@@ -255,6 +255,11 @@ QWidget* ClusterPage::buildProgressTab() {
     operationTitle_->setObjectName(QStringLiteral("operationTitle"));
     totalElapsed_ = new QLabel(tab);
     totalElapsed_->setObjectName(QStringLiteral("totalElapsed"));
+    // A fixed size keeps the text changing every tick from re-laying out the whole page (word-wrapped labels
+    // make that cost tens of milliseconds).
+    totalElapsed_->setFixedSize(totalElapsed_->fontMetrics().horizontalAdvance(tr("Total 999 min 59 s")) + 8,
+                                totalElapsed_->sizeHint().height());
+    totalElapsed_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     cancelButton_ = new QPushButton(style()->standardIcon(QStyle::SP_DialogCancelButton), tr("Cance&l"), tab);
     cancelButton_->setObjectName(QStringLiteral("cancelButton"));
     cancelButton_->setToolTip(tr("Stop kind and delete the partly created cluster"));
@@ -283,6 +288,7 @@ QWidget* ClusterPage::buildProgressTab() {
     stageList_->setAccessibleName(tr("Stages"));
     stageList_->setRootIsDecorated(false);
     stageList_->setUniformRowHeights(true);
+    stageList_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     stageList_->setColumnCount(4);
     stageList_->setHeaderLabels({QString(), tr("Stage"), tr("Detail"), tr("Elapsed")});
     stageList_->header()->setStretchLastSection(false);
@@ -297,6 +303,9 @@ QWidget* ClusterPage::buildProgressTab() {
     log_->setFont(monospace());
     log_->setMaximumBlockCount(kLogLimit);
     log_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Scroll bars that appear part-way through a create would re-lay out the whole page (a visible stall).
+    log_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    log_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     log_->setPlaceholderText(tr("kind's output appears here while a cluster is created or deleted."));
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
@@ -927,14 +936,19 @@ void ClusterPage::showProgress() {
                                                                                        : new QTreeWidgetItem(stageList_);
         QString title = q(r.title);
         if (multi && !r.cluster.empty() && r.key != "delete") title = QStringLiteral("%1 \u00b7 %2").arg(q(r.cluster), title);
-        item->setText(0, stateGlyph(r.state, spinnerFrame_));
-        item->setText(1, title);
+        // Only what changed is set: each change repaints, and a tick should cost one row, not the list.
+        auto put = [item](int column, const QString& text) {
+            if (item->text(column) != text) item->setText(column, text);
+        };
+        put(0, stateGlyph(r.state, spinnerFrame_));
+        put(1, title);
         // kind's words for a stage repeat its title ("Preparing nodes"); show only what adds something.
         QString detail = q(r.detail);
         if (detail.toLower().replace(QLatin1Char('-'), QLatin1Char(' ')) == title.toLower()) detail.clear();
-        item->setText(2, detail);
-        item->setToolTip(2, q(r.detail));
-        item->setText(3, q(formatElapsed(OperationProgress::rowElapsed(r, t))));
+        put(2, detail);
+        put(3, q(formatElapsed(OperationProgress::rowElapsed(r, t))));
+        if (item->data(0, Qt::UserRole) == QVariant(static_cast<int>(r.state))) continue;
+        item->setToolTip(2, detail);
         item->setData(0, Qt::AccessibleTextRole, stateName(r.state));
         item->setData(0, Qt::UserRole, static_cast<int>(r.state));
         QColor accent = r.state == StageState::Done     ? kPass
@@ -947,10 +961,10 @@ void ClusterPage::showProgress() {
         font.setBold(r.state == StageState::Running || r.state == StageState::Failed);
         item->setFont(1, font);
     }
-    if (!rows.empty() || state_->progress.outcome() != OperationOutcome::Running)
-        totalElapsed_->setText(tr("Total %1").arg(q(formatElapsed(state_->progress.totalElapsed(t)))));
-    else
-        totalElapsed_->clear();
+    QString total = !rows.empty() || state_->progress.outcome() != OperationOutcome::Running
+                        ? tr("Total %1").arg(q(formatElapsed(state_->progress.totalElapsed(t))))
+                        : QString();
+    if (totalElapsed_->text() != total) totalElapsed_->setText(total);
 }
 
 void ClusterPage::flushLog() {
