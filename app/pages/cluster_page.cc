@@ -145,9 +145,7 @@ const OperationProgress& ClusterPage::progress() const { return state_->progress
 bool ClusterPage::preflightDone() const { return state_->preflight.has_value(); }
 bool ClusterPage::snapshotDone() const { return state_->snapshot.has_value(); }
 
-SteadyTime ClusterPage::now() const {
-    return const_cast<ClusterPage*>(this)->context().clock->monotonicNow();
-}
+SteadyTime ClusterPage::now() { return context().clock->monotonicNow(); }
 
 // ---- layout ---------------------------------------------------------------------------------------------------
 

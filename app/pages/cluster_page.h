@@ -84,7 +84,7 @@ private:
     void tick();
     void flushLog();
 
-    std::chrono::steady_clock::time_point now() const;
+    std::chrono::steady_clock::time_point now();
 
     struct State;
     std::unique_ptr<State> state_;
