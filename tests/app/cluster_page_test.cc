@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QLabel>
@@ -113,15 +115,19 @@ TEST_CASE("a create shows kind's stages turning done in order with elapsed times
 
     // Watch the rows while kind runs: the order in which kind stages become done, and that each was seen running.
     QStringList doneOrder, seenRunning;
+    std::set<int> doneCounts;  // how many kind stages were done, at each look while kind ran
     bool sawLiveLog = false;
     REQUIRE(waitUntil(
         [&] {
+            int done = 0;
             for (const auto& r : f.page->progress().rows()) {
                 QString title = QString::fromStdString(r.title);
                 if (!kKindStages.contains(title)) continue;
+                if (r.state == StageState::Done) ++done;
                 if (r.state == StageState::Running && !seenRunning.contains(title)) seenRunning << title;
                 if (r.state == StageState::Done && !doneOrder.contains(title)) doneOrder << title;
             }
+            if (f.page->busy()) doneCounts.insert(done);
             if (f.page->busy() && f.find<QPlainTextEdit>("clusterLog")->toPlainText().contains("Installing CNI"))
                 sawLiveLog = true;
             return !f.page->busy();
