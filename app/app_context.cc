@@ -45,6 +45,7 @@ Result<std::unique_ptr<AppContext>> makeAppContext(const ContextOptions& options
     context->processes = posixProcessRunner();
     context->clock = systemClock();
     context->work = std::make_unique<BackgroundWork>();
+    context->hostProbes = systemHostProbes();
     return context;
 }
 

@@ -10,6 +10,7 @@
 #include "app/background_work.h"
 #include "app/progress_store.h"
 #include "clusters/clock.h"
+#include "clusters/host_probes.h"
 #include "clusters/process_runner.h"
 #include "clusters/result.h"
 
@@ -25,6 +26,8 @@ struct AppContext {
     std::shared_ptr<ProcessRunner> processes;
     std::shared_ptr<Clock> clock;
     std::unique_ptr<BackgroundWork> work;
+    // What the Cluster page's preflight reads from the host (/proc, free disk, free ports); tests describe a host.
+    std::shared_ptr<HostProbes> hostProbes;
 
     std::string progressDbPath() const;
 };
