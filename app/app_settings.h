@@ -11,7 +11,7 @@ struct AppSettings {
     QString studentId;
     QString remoteUrl;       // the course remote the Submit page pushes to
     QString dataDir;         // progress.db and the Submit page's local repo; empty: the XDG data dir
-    QString kubeconfigPath;  // empty: $KUBECONFIG, else ~/.kube/config (kind writes its contexts there)
+    QString kubeconfigPath;  // empty: kubeclass's own (defaultClusterKubeconfigPath() in clusters/cluster_lifecycle.h)
     QString kindPath;        // empty: found on PATH
     QString kubectlPath;
     QString dockerPath;

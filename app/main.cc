@@ -8,6 +8,7 @@
 #include "app/app_context.h"
 #include "app/main_window.h"
 #include "app/render_pages.h"
+#include "app/startup_probe.h"
 #include "kubeclass_version.h"
 
 int main(int argc, char** argv) {
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
         for (const auto& file : written) std::printf("%s\n", qPrintable(file));
         return 0;
     }
+    kc::app::installStartupProbe();
     window.show();
     return QApplication::exec();
 }
