@@ -175,7 +175,13 @@ void QuizPage::showResult() {
 void QuizPage::openItem(const QString& item) {
     if (!loaded_) showOverview();
     static const QString prefix = QStringLiteral("attempt/");
-    if (!item.startsWith(prefix)) return;
+    if (!item.startsWith(prefix)) {
+        // Lectures link to a topic ("topic-3") or a question id: questions are only shown inside an attempt, so
+        // the link lands on the start screen with a word on where those questions come up.
+        if (!item.isEmpty())
+            emit statusMessage(tr("Questions on this lecture's topic come up in the module quiz and its review."));
+        return;
+    }
     bool ok = false;
     const std::int64_t id = item.mid(prefix.size()).toLongLong(&ok);
     if (!ok) return;
