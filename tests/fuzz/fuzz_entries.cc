@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <set>
 #include <stdexcept>
 #include <string_view>
 
+#include "clusters/cancellation.h"
 #include "clusters/clock.h"
 #include "clusters/credentials.h"
 #include "clusters/kube_client.h"
@@ -88,10 +88,11 @@ public:
 
 // Answers discovery and the relist for core/v1 Pods; the first watch stream delivers the fuzz bytes split into
 // lines the way CpprestTransport does ('\n' ends a line, a trailing '\r' is dropped, empty lines are skipped).
-// Any later stream fails with a non-retried error, so the watch always ends.
+// A later stream cancels the watch (as a user would), so the watch always ends: "watching v1 Pod ...: cancelled".
 class WatchBodyTransport final : public Transport {
 public:
-    explicit WatchBodyTransport(std::string_view body) : body_(body) {}
+    WatchBodyTransport(std::string_view body, std::shared_ptr<Cancellation> cancel)
+        : body_(body), cancel_(std::move(cancel)) {}
 
     Result<HttpResponse> send(const HttpRequest& request) override {
         const std::string& t = request.target;
@@ -106,7 +107,10 @@ public:
     }
 
     Result<HttpResponse> stream(const HttpRequest&, const std::function<bool(std::string_view)>& onLine) override {
-        if (streamed_) return fail(ErrorKind::Invalid, "the fuzz watch body was already delivered");
+        if (streamed_) {
+            cancel_->cancel();
+            return fail(ErrorKind::Cancelled, "the fuzz watch body was already delivered");
+        }
         streamed_ = true;
         std::size_t from = 0;
         while (from <= body_.size()) {
@@ -132,6 +136,7 @@ private:
     }
 
     std::string_view body_;
+    std::shared_ptr<Cancellation> cancel_;
     bool streamed_ = false;
 };
 
@@ -221,8 +226,9 @@ std::string fuzzSnapshot(const std::uint8_t* data, std::size_t size) {
 
 std::string fuzzWatch(const std::uint8_t* data, std::size_t size) {
     const std::string_view body(reinterpret_cast<const char*>(data), size);
-    TransportFactory factory = [body](const TransportConfig&) -> Result<std::unique_ptr<Transport>> {
-        return std::make_unique<WatchBodyTransport>(body);
+    auto cancel = std::make_shared<Cancellation>();
+    TransportFactory factory = [body, cancel](const TransportConfig&) -> Result<std::unique_ptr<Transport>> {
+        return std::make_unique<WatchBodyTransport>(body, cancel);
     };
     KubeClientOptions options;
     options.clock = std::make_shared<InstantClock>();
@@ -231,13 +237,13 @@ std::string fuzzWatch(const std::uint8_t* data, std::size_t size) {
     config.server = "https://fuzz.invalid:6443";
     KubeClient client(config, factory, noCredentials(), options);
     int events = 0;
-    auto status = client.watch({"v1", "Pod", "default", ""}, {.resourceVersion = "5"}, [&](const WatchEvent& event) {
+    auto status = client.watch({"v1", "Pod", "default", ""}, {.resourceVersion = "5", .cancel = cancel}, [&](const WatchEvent& event) {
         // Touch what a consumer reads; stop after a bounded number of events.
         (void)event.type.size();
         if (event.object.is_object()) (void)event.object.contains("metadata");
         return ++events < 100000;
     });
-    // The watch always ends in an error here (the second stream is refused); the first one is the finding.
+    // The watch ends in an error here (the server's, or cancelled at the second stream).
     return status ? std::string() : status.error().message;
 }
 
@@ -250,7 +256,7 @@ const std::vector<FuzzTarget>& fuzzTargets() {
         {"quiz_bank", fuzzQuizBank, "bank.yaml"},
         {"quiz_answers", fuzzQuizAnswers, "answers.yaml"},
         {"snapshot", fuzzSnapshot, "snapshot.yaml"},
-        {"watch", fuzzWatch, "watching"},
+        {"watch", fuzzWatch, "watching v1 Pod"},
     };
     return targets;
 }

@@ -76,3 +76,12 @@ TEST_CASE("the fuzz entries reject obvious garbage with a located message", "[fu
                                                        notJson.size());
     CHECK(watchError.find("not JSON") != std::string::npos);
 }
+
+TEST_CASE("a watch line with wrongly typed fields is read as fields left out", "[fuzz]") {
+    // Found by the odd-types seed: a numeric "type" threw out of KubeClient::watch. A type that is not a string
+    // is no known type, and an ERROR whose code is not a number is not the 410 that asks for a relist: the watch
+    // ends with the server's error, named after the watch, instead of crashing or relisting.
+    const std::string body = "{\"type\":7,\"object\":[1,2]}\n{\"type\":\"ERROR\",\"object\":{\"code\":\"410\",\"message\":5}}\n";
+    const std::string error = kc::fuzz::fuzzWatch(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+    CHECK(error == "watching v1 Pod in namespace default: watch error");
+}
