@@ -85,3 +85,17 @@ TEST_CASE("a watch line with wrongly typed fields is read as fields left out", "
     const std::string error = kc::fuzz::fuzzWatch(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
     CHECK(error == "watching v1 Pod in namespace default: watch error");
 }
+
+TEST_CASE("a comma where a YAML document should start is an error at that comma and not an endless loop", "[fuzz]") {
+    // Found by the matcher, kubeconfig and rubric fuzzers: yaml-cpp 0.7's LoadAll never returned on these.
+    const std::string body = ", a\n";
+    const std::string error = kc::fuzz::fuzzManifest(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+    CHECK(error == "manifest.yaml:1:1: unexpected ',' where a YAML value should start");
+    const std::string later = "kind: Pod\n---\n\"a\", b\n";
+    const std::string laterError =
+        kc::fuzz::fuzzManifest(reinterpret_cast<const std::uint8_t*>(later.data()), later.size());
+    CHECK(laterError.rfind("manifest.yaml:3:", 0) == 0);
+    // Empty documents in a row are not that: each starts at its own "---".
+    const std::string empties = "---\n---\n---\nkind: Pod\n";
+    CHECK(kc::fuzz::fuzzManifest(reinterpret_cast<const std::uint8_t*>(empties.data()), empties.size()).empty());
+}
