@@ -306,15 +306,19 @@ Status KubeClient::watch(const ObjectRef& ref, const WatchOptions& options,
                 return false;
             }
             WatchEvent event;
-            event.type = parsed.value("type", "");
+            // The server is not trusted to send the right types: a wrong one reads as absent, never throws.
+            event.type = jsonString(parsed, {"type"});
             event.object = parsed.contains("object") ? std::move(parsed["object"]) : Json();
             if (event.type == "ERROR") {
                 // An ERROR carries a Status, never a usable resourceVersion.
-                int code = event.object.is_object() ? event.object.value("code", 0) : 0;
+                const bool hasCode = event.object.is_object() && event.object.contains("code") &&
+                                     event.object["code"].is_number_integer();
+                int code = hasCode ? event.object["code"].get<int>() : 0;
+                std::string message = jsonString(event.object, {"message"});
                 if (code == 410) gone = true;
                 else
                     streamError = Error{errorKindForHttpStatus(code),
-                                        what + ": " + event.object.value("message", std::string("watch error")), code};
+                                        what + ": " + (message.empty() ? std::string("watch error") : message), code};
                 return false;
             }
             std::string rv = metadataString(event.object, "resourceVersion");

@@ -51,7 +51,8 @@ public:
     void unknownKeys(const Json& map, const std::string& pointer, const std::string& fieldPrefix,
                      std::initializer_list<const char*> known) {
         for (const auto& [key, value] : map.items()) {
-            bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
+            // Named capture: clang before 16 cannot capture a structured binding, and the fuzz build uses clang 14.
+            bool ok = std::any_of(known.begin(), known.end(), [&name = key](const char* k) { return name == k; });
             if (!ok) {
                 std::string list;
                 for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;

@@ -2,11 +2,14 @@
 // 0x and 0o integers), quoted scalars always stay strings, and map keys stay the text that was written.
 #include "clusters/yaml_json.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -201,6 +204,51 @@ std::string jsonPointerToken(std::string_view token) {
     return out;
 }
 
+namespace {
+
+// Sees where each document starts and nothing else.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    YAML::Mark start = YAML::Mark::null_mark();
+};
+
+// yaml-cpp 0.7 (Debian bookworm) never gets past a ',' where a block node should start (", a", "{a: 1},",
+// "\"a\", b"): each HandleNextDocument starts another empty document at the same token, so LoadAll loops for
+// ever while its vector grows. This first pass walks the documents with a handler that keeps nothing, stops at
+// the first document that starts where the one before it did, and bounds the count before LoadAll runs.
+Status checkDocumentsEnd(std::string_view text, const std::string& sourceName, const YamlLimits& limits) {
+    std::stringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    size_t count = 0;
+    std::optional<int> previous;
+    while (parser.HandleNextDocument(starts)) {
+        if (previous && *previous == starts.start.pos) {
+            const size_t at = static_cast<size_t>(std::max(starts.start.pos, 0));
+            std::string what = at < text.size() ? "'" + std::string(1, text[at]) + "'" : "the end of the input";
+            return fail(ErrorKind::Invalid, formatLocation(sourceName, toLocation(starts.start)) + ": unexpected " +
+                                                what + " where a YAML value should start");
+        }
+        previous = starts.start.pos;
+        if (++count > limits.maxDocuments)
+            return fail(ErrorKind::Invalid, sourceName + ": more than " + std::to_string(limits.maxDocuments) +
+                                                " YAML documents");
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, const std::string& sourceName,
                                                      const YamlLimits& limits) {
     if (text.size() > limits.maxBytes)
@@ -211,6 +259,7 @@ Result<std::vector<YamlDocument>> parseYamlDocuments(std::string_view text, cons
                     formatLocation(sourceName, {problem->line, problem->column}) + ": " + problem->what);
     std::vector<YAML::Node> nodes;
     try {
+        if (auto stuck = checkDocumentsEnd(text, sourceName, limits); !stuck) return fail(stuck.error());
         std::stringstream in{std::string(text)};
         nodes = YAML::LoadAll(in);
     } catch (const YAML::Exception& e) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages kubeclass needs to build, run and test, skipping those already present.
-# Usage: scripts/install-deps.sh [build|test]   (test adds what only the test suite uses)
+# Usage: scripts/install-deps.sh [build|test|fuzz]   (test adds what only the test suite uses; fuzz adds clang and
+# libFuzzer for scripts/run-fuzz.sh)
 set -euo pipefail
 
 purpose="${1:-build}"
@@ -13,6 +14,11 @@ packages=(
 if [ "$purpose" = test ]; then
   # Catch2 for the suite; the Python Kubernetes client is one of the real clients run against the API double.
   packages+=(catch2 python3 python3-kubernetes)
+fi
+if [ "$purpose" = fuzz ]; then
+  # The libFuzzer targets build with clang (CMake preset "fuzz"); libclang-rt-14-dev holds libFuzzer and the
+  # sanitizer runtimes for clang 14.
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
