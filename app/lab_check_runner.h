@@ -1,0 +1,71 @@
+// Grading a lab (or one step of it) from the Labs page: live against the lab's cluster, or offline from a snapshot.
+// Qt-free and synchronous: the page runs it on a worker thread. Only the visible checks asked for are reported;
+// the checks they need run too (a hidden one included, as the runner needs its outcome) but are never shown, and
+// text naming a hidden check is redacted the way student reports are.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/progress_store.h"
+#include "clusters/cancellation.h"
+#include "clusters/kubeconfig.h"
+#include "clusters/profile.h"
+#include "grader/grade_result.h"
+#include "grader/rubric.h"
+
+namespace kc::app {
+
+// Why a check could not be graded: what went wrong and what the student can do about it. Never a fail.
+struct LabCheckProblem {
+    std::string what;  // "No kubeconfig at /home/s/.kube/config"
+    std::string todo;  // "Create the lab's cluster on the Cluster page (profile lab-01)."
+};
+
+struct LabCheckOutcome {
+    bool graded = false;
+    grader::GradeRun run;    // the reported checks only (visible, in scope), redacted
+    std::string reportJson;  // `run` as grader/report_json writes it (student view): what progress.db keeps
+    LabCheckProblem problem;  // when !graded
+    bool cancelled = false;
+};
+
+struct LabCheckRequest {
+    const grader::Rubric* rubric = nullptr;
+    std::vector<std::string> checkIds;  // the visible checks to report (a step's, or all of them)
+    std::string kubeconfigPath;         // the setting; empty: $KUBECONFIG, then ~/.kube/config
+    std::vector<Profile> profiles;      // the course's cluster profiles (to find the lab's contexts)
+    std::shared_ptr<Cancellation> cancel;
+    std::function<void(const std::string&)> progress;  // from the worker thread
+};
+
+// The profiles made for this lab: id equal to the lab id or starting with "<lab>-", sorted by id.
+std::vector<const Profile*> profilesForLab(const std::string& labId, const std::vector<Profile>& profiles);
+// Every profile under <dataRoot>/clusters/profiles (files that fail to load are left out).
+std::vector<Profile> loadCourseProfiles(const std::string& dataRoot);
+
+// Which kubeconfig context grades each of the rubric's clusters ("" for a single-cluster lab). A lab with profiles
+// uses kind-<cluster name> of the first of its profiles whose contexts all exist (a rubric cluster `hub` is the
+// profile's cluster `<lab>-hub`); a rubric cluster no profile creates (Karmada's API server) is a context of that
+// name or "<name>-apiserver"; a lab without a profile (the exercises) uses the current context.
+Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& rubric,
+                                                         const std::vector<Profile>& profiles,
+                                                         const MergedKubeconfig& kubeconfig);
+
+// The checks to run for `checkIds`: those checks and, transitively, what they need; a sub-rubric in rubric order.
+grader::Rubric rubricForChecks(const grader::Rubric& rubric, const std::vector<std::string>& checkIds);
+
+LabCheckOutcome runLabCheckLive(const LabCheckRequest& request);
+
+// `folder` is a capture directory (capture.json), a folder holding snapshot.yaml (the labs' examples), or for a
+// multi-cluster lab a folder with one capture directory or <cluster>.yaml per cluster.
+LabCheckOutcome runLabCheckSnapshot(const LabCheckRequest& request, const std::string& folder);
+
+// What progress.db records for an outcome ("graded", or "error: <what>").
+LabCheckRun checkRunRecord(const std::string& labId, const std::string& scope, TimePoint at,
+                           const LabCheckOutcome& outcome);
+
+}  // namespace kc::app
