@@ -113,6 +113,15 @@ Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& 
         for (const auto& c : rubric.clusters) out[c] = kubeconfig.currentContext;
         return out;
     }
+    // The current context wins when it is one of the lab's clusters (lab-02 with both GPU profiles created).
+    std::stable_sort(labProfiles.begin(), labProfiles.end(), [&](const Profile* a, const Profile* b) {
+        auto current = [&](const Profile* p) {
+            for (const auto& c : p->clusters)
+                if ("kind-" + c.name == kubeconfig.currentContext) return true;
+            return false;
+        };
+        return current(a) && !current(b);
+    });
     std::vector<std::string> missing;
     for (const auto* profile : labProfiles) {
         std::map<std::string, std::string> out;
@@ -157,6 +166,16 @@ grader::Rubric rubricForChecks(const grader::Rubric& rubric, const std::vector<s
     for (const auto& c : rubric.checks)
         if (wanted.count(c.id)) out.checks.push_back(c);
     return out;
+}
+
+void capReadOnlyRetries(grader::Rubric& rubric, std::chrono::milliseconds window) {
+    for (auto& check : rubric.checks) {
+        bool readOnly = std::none_of(check.steps.begin(), check.steps.end(),
+                                     [](const grader::Step& s) { return grader::isLiveOnly(s); });
+        if (!readOnly) continue;
+        for (auto& step : check.steps)
+            if (!step.timeoutWritten && step.timeout > window) step.timeout = window;
+    }
 }
 
 LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
@@ -209,6 +228,7 @@ LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
     }
 
     auto subset = rubricForChecks(rubric, request.checkIds);
+    capReadOnlyRetries(subset, request.readOnlyRetryWindow);
     GradeRun full = grader::runChecks(subset, sourceMap, runOptionsFor(request));
 
     // Every check errored and the cluster is gone now: a cluster problem, not a grade.

@@ -4,6 +4,7 @@
 // text naming a hidden check is redacted the way student reports are.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,11 @@ struct LabCheckRequest {
     std::vector<Profile> profiles;      // the course's cluster profiles (to find the lab's contexts)
     std::shared_ptr<Cancellation> cancel;
     std::function<void(const std::string&)> progress;  // from the worker thread
+    // A live check that only reads state retries a failing step until its window ends (30 s by default) in case
+    // the cluster is still converging. When the student presses Check, they have already applied their work, so
+    // read-only checks wait at most this long unless the rubric wrote a step's timeout itself. Checks that apply,
+    // delete or probe keep their windows: they wait for controllers the grader itself set going.
+    std::chrono::milliseconds readOnlyRetryWindow{std::chrono::seconds(3)};
 };
 
 // The profiles made for this lab: id equal to the lab id or starting with "<lab>-", sorted by id.
@@ -48,15 +54,18 @@ std::vector<const Profile*> profilesForLab(const std::string& labId, const std::
 std::vector<Profile> loadCourseProfiles(const std::string& dataRoot);
 
 // Which kubeconfig context grades each of the rubric's clusters ("" for a single-cluster lab). A lab with profiles
-// uses kind-<cluster name> of the first of its profiles whose contexts all exist (a rubric cluster `hub` is the
-// profile's cluster `<lab>-hub`); a rubric cluster no profile creates (Karmada's API server) is a context of that
-// name or "<name>-apiserver"; a lab without a profile (the exercises) uses the current context.
+// uses kind-<cluster name> of the first of its profiles (the current context's first) whose contexts all exist; a
+// rubric cluster `hub` is the profile's cluster `<lab>-hub`, and one no profile creates (Karmada's API server) is a
+// context of that name or "<name>-apiserver". A lab without a profile (the exercises) uses the current context.
 Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& rubric,
                                                          const std::vector<Profile>& profiles,
                                                          const MergedKubeconfig& kubeconfig);
 
 // The checks to run for `checkIds`: those checks and, transitively, what they need; a sub-rubric in rubric order.
 grader::Rubric rubricForChecks(const grader::Rubric& rubric, const std::vector<std::string>& checkIds);
+
+// Shortens the retry window of read-only checks' steps that use the rubric default (see readOnlyRetryWindow).
+void capReadOnlyRetries(grader::Rubric& rubric, std::chrono::milliseconds window);
 
 LabCheckOutcome runLabCheckLive(const LabCheckRequest& request);
 

@@ -169,11 +169,14 @@ std::string itemTitle(const std::string& firstLine) {
     std::string text = plainText(rest);
     size_t stop = text.find_first_of(".:,");
     if (stop != std::string::npos && stop > 8) text = text.substr(0, stop);
-    if (text.size() > 48) text = text.substr(0, 45) + "...";
+    if (text.size() > 48) {
+        size_t cut = text.rfind(' ', 44);
+        text = text.substr(0, cut == std::string::npos || cut < 20 ? 44 : cut) + "...";
+    }
     return text;
 }
 
-// A section whose top-level numbered items (two or more) each name a checkpoint, cut into one draft per item.
+// A section with two or more top-level numbered items that name a checkpoint, cut into one draft per item.
 std::vector<Draft> splitIntoItems(const Section& s) {
     std::vector<size_t> starts;
     std::vector<int> numbers;
@@ -199,8 +202,10 @@ std::vector<Draft> splitIntoItems(const Section& s) {
         }
         ends.push_back(end);
     }
+    int withCheckpoint = 0;
     for (size_t k = 0; k < starts.size(); ++k)
-        if (!mentionsCheckpoint(s.lines, s.inCode, starts[k], ends[k])) return {};
+        withCheckpoint += mentionsCheckpoint(s.lines, s.inCode, starts[k], ends[k]) ? 1 : 0;
+    if (withCheckpoint < 2) return {};
     std::vector<Draft> drafts;
     for (size_t k = 0; k < starts.size(); ++k) {
         Draft d;

@@ -3,8 +3,8 @@
 //
 // The mapping, in order of precedence (labs/README.md: "every checkpoint in the walkthrough matches a visible check"):
 //  1. A step is a level-2 section ("## ...") of the README; text before the first one is the "Overview". A section
-//     whose top-level numbered list has two or more items that each name a checkpoint (the exercises' "## Steps")
-//     is cut into one step per item.
+//     whose top-level numbered list has two or more items that name a checkpoint (the exercises' "## Steps") is cut
+//     into one step per item.
 //  2. A step claims the visible checks it names in backticks after the word "Checkpoint"/"Checkpoints", up to the
 //     end of that paragraph. The first claim wins.
 //  3. A visible check no checkpoint claims goes to the first "Step ..." section that names it in backticks, else

@@ -522,7 +522,13 @@ void LabsPage::refreshStatus() {
 void LabsPage::clearCards(QVBoxLayout* layout) {
     while (layout->count() > 1) {
         auto* item = layout->takeAt(0);
-        if (item->widget()) item->widget()->deleteLater();
+        // Out of the page at once (lookups and layout no longer see it), deleted later: a hint button being
+        // clicked is inside it.
+        if (QWidget* w = item->widget()) {
+            w->hide();
+            w->setParent(nullptr);
+            w->deleteLater();
+        }
         delete item;
     }
 }

@@ -148,9 +148,16 @@ TEST_CASE("checking a lab step against the API double renders pass and fail with
     CHECK(runs->front().reportJson.find("workloads-have-controllers") == std::string::npos);
 
     // Fix the class and check again: both pass, and the history lists both runs, newest first.
-    auto pc = *api->get("scheduling.k8s.io/v1", "PriorityClass", "", "inference-critical");
-    pc["value"] = 1000000;
-    api->update(pc);
+    // The example swapped the two values (its snapshot says so). A PriorityClass's value is immutable: the student
+    // deletes and re-creates both.
+    for (auto [name, value] : {std::pair{"inference-critical", 1000000}, std::pair{"training-high", 100000}}) {
+        auto pc = *api->get("scheduling.k8s.io/v1", "PriorityClass", "", name);
+        api->remove("scheduling.k8s.io/v1", "PriorityClass", "", name);
+        pc["value"] = value;
+        pc["metadata"].erase("resourceVersion");
+        pc["metadata"].erase("uid");
+        api->create(pc);
+    }
     clickCheck(page);
     CHECK(cardStatus(page, "priority-order") == "PASS");
     CHECK(stepStatusText(page, "step-2") == "passed");
@@ -170,33 +177,51 @@ TEST_CASE("checking a lab step against the API double renders pass and fail with
 }
 
 TEST_CASE("Check all sets the lab score and the lab list shows it", "[app][labs]") {
+    // An exercise (no profile: graded through the current context) whose checks only read state.
+    const std::string dir = std::string(KUBECLASS_SOURCE_DIR) + "/labs/exercises/production-readiness";
+    const std::string example = "pdb-selector-typo";
     auto api = ApiDouble::start();
-    arrangeNodesAndPriorities(*api, "reference");
+    Json list = readYaml(dir + "/examples/" + example + "/snapshot.yaml");
+    for (const auto& item : list.at("items"))
+        if (item.value("kind", "") == "Namespace" && !api->get("v1", "Namespace", "", item["metadata"]["name"]))
+            api->create(item);
+    for (const auto& item : list.at("items"))
+        if (item.value("kind", "") != "Namespace") api->create(item);
     auto test = kc::testing::makeAppTestContext();
     REQUIRE(test);
-    setKubeconfig(*test, writeLabKubeconfig(*api, test->dir.path(), "kind-lab-02-gpu-sim"));
+    setKubeconfig(*test, writeLabKubeconfig(*api, test->dir.path(), "my-cluster"));
     LabsPage page(*test->context);
     page.activated();
-    page.openItem("lab-02");
+    page.openItem("ex-production-readiness");
+    CHECK(page.findChild<QLabel*>("clusterLabel")->text().contains("current context"));
     CHECK(page.findChild<QLabel*>("scoreLabel")->text().contains("Not checked yet"));
     clickCheck(page, "checkAllButton");
-    auto runs = test->context->progress->checkRuns("lab-02");
+
+    // expected.yaml reasons every check's outcome; the score counts the visible ones.
+    auto rubric = grader::loadRubric(dir + "/rubric.yaml");
+    REQUIRE(rubric);
+    Json expected = readYaml(dir + "/examples/" + example + "/expected.yaml");
+    Json outcomes = expected.at("live").at("checks");
+    double earned = 0, points = 0;
+    for (const auto& check : rubric->checks) {
+        if (check.visibility != grader::Visibility::Visible) continue;
+        points += check.points;
+        if (outcomes.at(check.id) == "pass") earned += check.points;
+    }
+    REQUIRE(earned < points);  // the example fails something, so the score says so
+    auto runs = test->context->progress->checkRuns("ex-production-readiness");
     REQUIRE(runs);
     REQUIRE(runs->size() == 1);
     CHECK(runs->front().scope == "all");
-    // Visible points: 100 in all minus the hidden check's.
-    auto rubric = grader::loadRubric(kLab2 + "/rubric.yaml");
-    REQUIRE(rubric);
-    double visible = rubric->totalPoints(false);
-    CHECK(runs->front().points == Approx(visible));
-    // Only Nodes and PriorityClasses exist: the gate and the two PriorityClass checks pass (0 + 10 + 6).
-    CHECK(runs->front().earned == Approx(16));
-    QString expected = QString("16 / %1").arg(visible);
-    CHECK(page.findChild<QLabel*>("scoreLabel")->text().contains(expected));
+    CHECK(runs->front().outcome == "graded");
+    CHECK(runs->front().earned == Approx(earned));
+    CHECK(runs->front().points == Approx(points));
+    QString score = QString::fromStdString(app::formatScore({earned, points}));
+    CHECK(page.findChild<QLabel*>("scoreLabel")->text().contains(score));
     auto* labs = page.findChild<QListWidget*>("labList");
     bool listed = false;
-    for (int i = 0; i < labs->count(); ++i) listed = listed || (labs->item(i)->text().contains("lab-02") &&
-                                                                 labs->item(i)->text().contains(expected));
+    for (int i = 0; i < labs->count(); ++i)
+        listed = listed || (labs->item(i)->text().contains("ex-production-readiness") && labs->item(i)->text().contains(score));
     CHECK(listed);
 }
 
