@@ -12,6 +12,7 @@
 #include "grader/check_runner.h"
 #include "grader/object_source.h"
 #include "grader/report_json.h"
+#include "grader/report_visibility.h"
 
 namespace kc::app {
 
@@ -58,7 +59,22 @@ GradeRun reportedRun(const GradeRun& full, const std::vector<std::string>& check
 grader::RunOptions runOptionsFor(const LabCheckRequest& request) {
     grader::RunOptions options;
     options.cancel = request.cancel ? request.cancel : std::make_shared<Cancellation>();
-    options.progress = request.progress;
+    if (request.progress) {
+        // Progress lines name each check as it finishes; a hidden one that runs because a visible one needs it is
+        // left out, as the CLI does for students.
+        GradeRun visibilityOnly;
+        for (const auto& check : request.rubric->checks) {
+            grader::CheckResult c;
+            c.id = check.id;
+            c.title = check.title;
+            c.visibility = check.visibility;
+            visibilityOnly.checks.push_back(std::move(c));
+        }
+        auto redactor = std::make_shared<grader::Redactor>(visibilityOnly, grader::ReportOptions{}, true);
+        options.progress = [redactor, progress = request.progress](const std::string& line) {
+            if ((*redactor)(line) == line) progress(line);
+        };
+    }
     options.now = std::chrono::system_clock::now();
     return options;
 }

@@ -8,6 +8,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
+#include <QPixmap>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
@@ -56,16 +58,63 @@ QString badgeHtml(const QString& text, const QColor& color) {
 
 QString outcomeText(Outcome o) { return QString::fromLatin1(grader::outcomeName(o)).toUpper(); }
 
-QIcon iconFor(StepStatus status, const QStyle* style) {
+// Step status marks drawn at the screen's pixel ratio (no bitmaps): a filled disc with a tick or a cross for
+// passed and failed, a half disc for partly, "!" for could-not-check, a hollow ring for not checked yet.
+QIcon iconFor(StepStatus status, const QWidget* widget) {
+    const qreal dpr = widget->devicePixelRatioF();
+    const int side = 16;
+    QPixmap pm(QSize(side, side) * dpr);
+    pm.setDevicePixelRatio(dpr);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    QRectF disc(1.5, 1.5, side - 3, side - 3);
+    QColor muted = widget->palette().color(QPalette::PlaceholderText);
+    auto filled = [&](const QColor& c) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawEllipse(disc);
+        p.setPen(QPen(Qt::white, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setBrush(Qt::NoBrush);
+    };
     switch (status) {
-        case StepStatus::Passed: return style->standardIcon(QStyle::SP_DialogApplyButton);
-        case StepStatus::Failed: return style->standardIcon(QStyle::SP_DialogCancelButton);
-        case StepStatus::Partial: return style->standardIcon(QStyle::SP_MessageBoxInformation);
-        case StepStatus::Error: return style->standardIcon(QStyle::SP_MessageBoxWarning);
-        case StepStatus::NotChecked: return style->standardIcon(QStyle::SP_DialogNoButton);
-        case StepStatus::NoChecks: return style->standardIcon(QStyle::SP_FileIcon);
+        case StepStatus::Passed:
+            filled(accentFor(Outcome::Pass));
+            p.drawPolyline(QPolygonF({QPointF(4.5, 8.5), QPointF(7, 11), QPointF(11.5, 5.5)}));
+            break;
+        case StepStatus::Failed:
+            filled(accentFor(Outcome::Fail));
+            p.drawLine(QPointF(5.5, 5.5), QPointF(10.5, 10.5));
+            p.drawLine(QPointF(10.5, 5.5), QPointF(5.5, 10.5));
+            break;
+        case StepStatus::Error:
+            filled(accentFor(Outcome::Error));
+            p.drawLine(QPointF(8, 4.5), QPointF(8, 8.5));
+            p.drawPoint(QPointF(8, 11.5));
+            break;
+        case StepStatus::Partial:
+            p.setPen(QPen(accentFor(Outcome::Pass), 1.5));
+            p.setBrush(Qt::NoBrush);
+            p.drawEllipse(disc);
+            p.setPen(Qt::NoPen);
+            p.setBrush(accentFor(Outcome::Pass));
+            p.drawPie(disc, 90 * 16, 180 * 16);
+            break;
+        case StepStatus::NotChecked:
+            p.setPen(QPen(muted, 1.5));
+            p.drawEllipse(disc);
+            break;
+        case StepStatus::NoChecks:
+            p.setPen(Qt::NoPen);
+            p.setBrush(muted);
+            p.drawEllipse(QRectF(6, 6, 4, 4));
+            break;
     }
-    return {};
+    return QIcon(pm);
+}
+
+QString checksText(size_t n) {
+    return n == 1 ? QObject::tr("1 check") : QObject::tr("%1 checks").arg(static_cast<qulonglong>(n));
 }
 
 QString timeText(TimePoint at) {
@@ -139,6 +188,7 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     labList_->setObjectName(QStringLiteral("labList"));
     labList_->setAccessibleName(tr("Labs and exercises"));
     labList_->setWordWrap(true);
+    labList_->setSpacing(2);
     labsHeading->setBuddy(labList_);
     auto* stepsHeading = new QLabel(tr("S&teps"), nav);
     stepsHeading->setStyleSheet(QStringLiteral("font-weight:600;"));
@@ -146,6 +196,7 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     stepList_->setObjectName(QStringLiteral("stepList"));
     stepList_->setAccessibleName(tr("Steps of the lab"));
     stepList_->setWordWrap(true);
+    stepList_->setSpacing(1);
     stepsHeading->setBuddy(stepList_);
     navLayout->addWidget(labsHeading);
     navLayout->addWidget(labList_, 2);
@@ -213,12 +264,16 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     midLayout->addWidget(instructions_, 1);
 
     // --- right: checks of the step, history
-    tabs_ = new QTabWidget(splitter);
+    auto* right = new QWidget(splitter);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(6, 12, 12, 12);
+    tabs_ = new QTabWidget(right);
+    rightLayout->addWidget(tabs_);
     tabs_->setObjectName(QStringLiteral("resultTabs"));
     tabs_->setDocumentMode(true);
     auto* checksPage = new QWidget;
     auto* checksLayout = new QVBoxLayout(checksPage);
-    checksLayout->setContentsMargins(6, 6, 12, 6);
+    checksLayout->setContentsMargins(0, 8, 0, 0);
     problemPanel_ = new QFrame(checksPage);
     problemPanel_->setObjectName(QStringLiteral("problemPanel"));
     problemPanel_->setFrameShape(QFrame::StyledPanel);
@@ -265,7 +320,7 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
 
     auto* historyPage = new QWidget;
     auto* historyLayout = new QVBoxLayout(historyPage);
-    historyLayout->setContentsMargins(6, 6, 12, 6);
+    historyLayout->setContentsMargins(0, 8, 0, 0);
     historyList_ = new QTreeWidget(historyPage);
     historyList_->setObjectName(QStringLiteral("historyList"));
     historyList_->setAccessibleName(tr("History of check runs"));
@@ -290,11 +345,11 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
 
     splitter->addWidget(nav);
     splitter->addWidget(middle);
-    splitter->addWidget(tabs_);
+    splitter->addWidget(right);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 2);
-    splitter->setSizes({250, 460, 380});
+    splitter->setSizes({250, 520, 420});
 
     connect(labList_, &QListWidget::currentRowChanged, this, [this](int row) {
         auto* item = labList_->item(row);
@@ -470,12 +525,12 @@ void LabsPage::refreshStatus() {
         const auto& step = lab->walkthrough.steps[row];
         StepStatus status = stepStatus(step.checkIds, latest);
         auto* item = stepList_->item(row);
-        item->setIcon(iconFor(status, style()));
+        item->setIcon(iconFor(status, this));
         item->setData(kStatusRole, QString::fromLatin1(stepStatusName(status)));
         QString text = qs(step.title);
         if (status != StepStatus::NoChecks)
-            text += QStringLiteral("\n") + tr("%n check(s)", "", static_cast<int>(step.checkIds.size())) +
-                    QStringLiteral(" · ") + QString::fromLatin1(stepStatusName(status));
+            text += QStringLiteral("\n") + checksText(step.checkIds.size()) + QStringLiteral(" · ") +
+                    QString::fromLatin1(stepStatusName(status));
         item->setText(text);
         item->setToolTip(QString::fromLatin1(stepStatusName(status)));
     }
@@ -628,10 +683,14 @@ void LabsPage::showStepChecks() {
         const grader::CheckResult* result = it == latest.end() ? nullptr : &it->second.result;
         if (result && result->outcome == Outcome::Pass) ++pass;
         QString when = result ? tr("checked %1").arg(timeText(it->second.at)) : QString();
-        cardsLayout_->insertWidget(index++, makeCheckCard(*check, result, when, true));
+        auto* c = makeCheckCard(*check, result, when, true);
+        cardsLayout_->insertWidget(index++, c);
+        c->show();
     }
-    stepSummary_->setText(tr("%1 of %n check(s) at this step pass.", "", static_cast<int>(step->checkIds.size()))
-                              .arg(pass));
+    stepSummary_->setText(tr("%1 of %2 at this step pass%3.")
+                              .arg(pass)
+                              .arg(checksText(step->checkIds.size()))
+                              .arg(step->checkIds.size() == 1 ? QStringLiteral("es") : QString()));
 }
 
 void LabsPage::showHistoryRun() {
@@ -659,7 +718,9 @@ void LabsPage::showHistoryRun() {
     for (const auto& c : report->checks) {
         const grader::Check* check = lab->rubric.find(c.id);
         if (!check || !checkShownInApp(*check)) continue;
-        historyCards_->insertWidget(index++, makeCheckCard(*check, &c, QString(), false));
+        auto* cardWidget = makeCheckCard(*check, &c, QString(), false);
+        historyCards_->insertWidget(index++, cardWidget);
+        cardWidget->show();
     }
 }
 

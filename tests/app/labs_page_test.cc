@@ -378,8 +378,42 @@ TEST_CASE("the labs page renders at 1280x800", "[app][labs]") {
     page.openItem("lab-02/step-2");
     clickCheck(page);
     QTest::mouseClick(card(page, "priority-order")->findChild<QPushButton*>("hintButton"), Qt::LeftButton);
+    QTest::qWait(50);  // let the layouts settle before the picture
     QImage image = page.grab().toImage();
     CHECK(image.width() == 1280);
     CHECK(image.height() == 800);
     if (const char* dir = std::getenv("KUBECLASS_LABS_PNG")) image.save(QString::fromLocal8Bit(dir) + "/labs.png");
+}
+
+TEST_CASE("a running check shows progress and can be cancelled and nothing is recorded", "[app][labs]") {
+    // Step 6's preemption check applies 40 GPU pods and waits (minutes) for the scheduler to mark one Unschedulable;
+    // the double has no scheduler, so only Cancel ends it early.
+    auto api = ApiDouble::start();
+    arrangeNodesAndPriorities(*api, "reference");
+    auto test = kc::testing::makeAppTestContext();
+    REQUIRE(test);
+    setKubeconfig(*test, writeLabKubeconfig(*api, test->dir.path(), "kind-lab-02-gpu-sim"));
+    LabsPage page(*test->context);
+    page.show();
+    page.activated();
+    page.openItem("lab-02/step-6");
+    auto* check = page.findChild<QPushButton*>("checkButton");
+    auto* cancel = page.findChild<QPushButton*>("cancelButton");
+    CHECK_FALSE(cancel->isVisible());
+    QTest::mouseClick(check, Qt::LeftButton);
+    CHECK(page.checkRunning());
+    CHECK(cancel->isVisible());
+    CHECK_FALSE(check->isEnabled());
+    CHECK_FALSE(page.findChild<QPushButton*>("checkAllButton")->isEnabled());
+    // Progress lines from the runner arrive while it works: what preemption needs is done first.
+    CHECK(kc::testing::waitUntil([&] { return page.findChild<QLabel*>("progressLabel")->text().contains("priority-classes: pass"); }));
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    REQUIRE(kc::testing::waitUntil([&] { return !page.checkRunning(); }, 60000));
+    CHECK(check->isEnabled());
+    CHECK_FALSE(cancel->isVisible());
+    CHECK(page.findChild<QLabel*>("problemText")->text().contains("cancelled"));
+    CHECK(cardStatus(page, "preemption") == "NOT CHECKED");
+    auto runs = test->context->progress->checkRuns("lab-02");
+    REQUIRE(runs);
+    CHECK(runs->empty());
 }
