@@ -741,13 +741,14 @@ void LabsPage::startCheck(const QString& scope, bool snapshot, const QString& fo
     const LabEntry* lab = currentLab();
     if (!lab || running_) return;
     LabCheckRequest request;
-    request.rubric = &lab->rubric;  // labs_ is loaded once and never changes while the page lives
+    // The worker gets its own copy: it may outlive the page (closed while a check runs) until it sees the cancel.
+    auto rubric = std::make_shared<const grader::Rubric>(lab->rubric);
+    request.rubric = rubric.get();
     if (scope == QLatin1String("all") || snapshot) request.checkIds = lab->visibleCheckIds();
     else if (const auto* step = lab->walkthrough.find(scope.toStdString())) request.checkIds = step->checkIds;
     if (request.checkIds.empty()) return;
     request.kubeconfigPath = context().settings.kubeconfigPath.toStdString();
     request.profiles = profiles_;
-    request.cancel = std::make_shared<Cancellation>();
     QPointer<QObject> guard(this);
     request.progress = [guard, this](const std::string& line) {
         QString text = qs(line);
@@ -755,18 +756,25 @@ void LabsPage::startCheck(const QString& scope, bool snapshot, const QString& fo
     };
     problemPanel_->setVisible(false);
     progressLabel_->setText(snapshot ? tr("Grading the snapshot...") : tr("Connecting to the lab's cluster..."));
-    running_ = request.cancel;
+    running_ = std::make_shared<Cancellation>();  // replaced by the job's own below; marks the page busy
     setRunning(true);
     tabs_->setCurrentIndex(0);
     std::string folderPath = folder.toStdString();
     auto handle = context().work->run<LabCheckOutcome>(
         this,
-        [request, snapshot, folderPath](const Cancellation&) {
-            return snapshot ? runLabCheckSnapshot(request, folderPath) : runLabCheckLive(request);
+        [request, rubric, snapshot, folderPath](const Cancellation& workCancel) {
+            // The grader polls the job's own cancellation, which Cancel, closing the page and the app quitting
+            // (BackgroundWork::cancelAll) all set. The pool keeps it alive until this returns, so a non-owning
+            // pointer is enough; the grader only reads it.
+            auto forward = request;
+            forward.cancel = std::shared_ptr<Cancellation>(std::shared_ptr<void>(),
+                                                           const_cast<Cancellation*>(&workCancel));
+            return snapshot ? runLabCheckSnapshot(forward, folderPath) : runLabCheckLive(forward);
         },
-        [this, scope, snapshot](LabCheckOutcome outcome) { finishCheck(scope, snapshot, outcome); });
-    // The work's own cancellation (page closed, app quitting) stops the run as Cancel does.
-    (void)handle;
+        [this, labIndex = labIndex_, scope, snapshot](LabCheckOutcome outcome) {
+            finishCheck(labIndex, scope, snapshot, outcome);
+        });
+    running_ = handle;
 }
 
 void LabsPage::cancelCheck() {
@@ -776,11 +784,18 @@ void LabsPage::cancelCheck() {
     progressLabel_->setText(tr("Cancelling: stopping after the current step and cleaning up..."));
 }
 
-void LabsPage::finishCheck(const QString& scope, bool snapshot, const LabCheckOutcome& outcome) {
+void LabsPage::finishCheck(int labIndex, const QString& scope, bool snapshot, const LabCheckOutcome& outcome) {
     running_.reset();
     setRunning(false);
-    const LabEntry* lab = currentLab();
-    if (!lab) return;
+    if (labIndex < 0 || labIndex >= static_cast<int>(labs_.size())) return;
+    const LabEntry* lab = &labs_[labIndex];
+    // The student moved to another lab while it ran: record it for its own lab, show nothing here.
+    if (labIndex != labIndex_) {
+        if (!outcome.cancelled)
+            context().progress->recordCheckRun(checkRunRecord(lab->id, snapshot ? "snapshot" : scope.toStdString(),
+                                                              context().clock->now(), outcome));
+        return;
+    }
     std::string recordedScope = snapshot ? "snapshot" : scope.toStdString();
     if (outcome.cancelled) {
         showProblem({tr("The check was cancelled: nothing was recorded.").toStdString(),

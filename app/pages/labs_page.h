@@ -52,7 +52,7 @@ private:
     void showStepChecks();
     void showHistoryRun();
     void startCheck(const QString& scope, bool snapshot, const QString& folder);
-    void finishCheck(const QString& scope, bool snapshot, const LabCheckOutcome& outcome);
+    void finishCheck(int labIndex, const QString& scope, bool snapshot, const LabCheckOutcome& outcome);
     void cancelCheck();
     void setRunning(bool running);
     void revealNextHint(const std::string& checkId);
@@ -71,7 +71,7 @@ private:
     int labIndex_ = -1;
     int stepIndex_ = -1;
     std::vector<LabCheckRun> runs_;  // the chosen lab's, newest first
-    std::shared_ptr<Cancellation> running_;
+    std::shared_ptr<Cancellation> running_;  // the check in flight's job cancellation (BackgroundWork::run)
 
     QListWidget* labList_ = nullptr;
     QListWidget* stepList_ = nullptr;
