@@ -24,7 +24,9 @@ namespace {
 
 const char* kCreateCluster = "Create the lab's cluster on the Cluster page";
 
-bool clusterSideError(ErrorKind kind) { return kind == ErrorKind::Unreachable || kind == ErrorKind::Timeout; }
+bool clusterSideError(ErrorKind kind) {
+    return kind == ErrorKind::Unreachable || kind == ErrorKind::Timeout;
+}
 
 std::string profileNames(const std::vector<const Profile*>& profiles) {
     std::string out;
@@ -117,8 +119,8 @@ std::vector<const Profile*> profilesForLab(const std::string& labId, const std::
 }
 
 Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& rubric,
-                                                         const std::vector<Profile>& profiles,
-                                                         const MergedKubeconfig& kubeconfig) {
+                                                          const std::vector<Profile>& profiles,
+                                                          const MergedKubeconfig& kubeconfig) {
     auto has = [&](const std::string& context) { return kubeconfig.contexts.count(context) > 0; };
     auto labProfiles = profilesForLab(rubric.lab, profiles);
     if (labProfiles.empty()) {
@@ -145,18 +147,22 @@ Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& 
         if (rubric.clusters.empty()) {
             if (profile->clusters.empty()) continue;
             std::string context = "kind-" + profile->clusters.front().name;
-            if (has(context)) out[""] = context;
-            else lacking.push_back(context);
+            if (has(context))
+                out[""] = context;
+            else
+                lacking.push_back(context);
         }
         for (const auto& c : rubric.clusters) {
             std::string context;
             for (const auto& pc : profile->clusters)
-                if (pc.name == c || (pc.name.size() > c.size() && pc.name.compare(pc.name.size() - c.size() - 1,
-                                                                                  std::string::npos, "-" + c) == 0))
+                if (pc.name == c || (pc.name.size() > c.size() &&
+                                     pc.name.compare(pc.name.size() - c.size() - 1, std::string::npos, "-" + c) == 0))
                     context = "kind-" + pc.name;
             if (context.empty()) context = has(c) ? c : c + "-apiserver";
-            if (has(context)) out[c] = context;
-            else lacking.push_back(context);
+            if (has(context))
+                out[c] = context;
+            else
+                lacking.push_back(context);
         }
         if (lacking.empty()) return out;
         for (auto& l : lacking)
@@ -201,7 +207,7 @@ LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
     auto kubeconfig = loadKubeconfig(sources);
     if (!kubeconfig) {
         std::string where = request.kubeconfigPath.empty() ? "in the default places ($KUBECONFIG, ~/.kube/config)"
-                                                            : "at " + request.kubeconfigPath;
+                                                           : "at " + request.kubeconfigPath;
         if (kubeconfig.error().kind == ErrorKind::NotFound)
             return problem("No kubeconfig " + where + ".",
                            todoForProfiles(labProfiles) +
@@ -210,7 +216,8 @@ LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
                        "Fix the file, or choose another one on the Settings page.");
     }
     auto contexts = chooseContexts(rubric, request.profiles, *kubeconfig);
-    if (!contexts) return problem("No cluster for this lab: " + contexts.error().message + ".", todoForProfiles(labProfiles));
+    if (!contexts)
+        return problem("No cluster for this lab: " + contexts.error().message + ".", todoForProfiles(labProfiles));
 
     std::vector<ClusterConnection> connections;
     std::vector<std::unique_ptr<ObjectSource>> owned;
@@ -232,9 +239,9 @@ LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
         // Nothing has been sent yet: one request now tells an unreachable cluster apart from failing checks.
         if (auto version = connection->client->serverVersion(); !version) {
             if (clusterSideError(version.error().kind))
-                return problem("The cluster behind context " + context + " does not answer (" +
-                                   version.error().message + ").",
-                               "Start it again (is Docker running?) or recreate it on the Cluster page, then check again.");
+                return problem(
+                    "The cluster behind context " + context + " does not answer (" + version.error().message + ").",
+                    "Start it again (is Docker running?) or recreate it on the Cluster page, then check again.");
             return problem("The cluster behind context " + context + " refused the app: " + version.error().message,
                            "Check the credentials of that context in your kubeconfig.");
         }
@@ -254,9 +261,9 @@ LabCheckOutcome runLabCheckLive(const LabCheckRequest& request) {
     if (allError && !(request.cancel && request.cancel->cancelled()))
         for (auto& connection : connections)
             if (auto version = connection.client->serverVersion(); !version && clusterSideError(version.error().kind))
-                return problem("The cluster stopped answering while it was being checked (" +
-                                   version.error().message + ").",
-                               "Start it again (is Docker running?) or recreate it on the Cluster page, then check again.");
+                return problem(
+                    "The cluster stopped answering while it was being checked (" + version.error().message + ").",
+                    "Start it again (is Docker running?) or recreate it on the Cluster page, then check again.");
     return finish(request, full);
 }
 
@@ -272,8 +279,10 @@ LabCheckOutcome runLabCheckSnapshot(const LabCheckRequest& request, const std::s
     fs::path dir(folder);
     if (!fs::is_directory(dir, ec)) return problem(folder + " is not a folder.", "Choose the folder of a capture.");
     if (rubric.clusters.empty()) {
-        if (fs::is_regular_file(dir / grader::kCaptureManifest, ec)) paths[""] = dir.string();
-        else if (fs::is_regular_file(dir / "snapshot.yaml", ec)) paths[""] = (dir / "snapshot.yaml").string();
+        if (fs::is_regular_file(dir / grader::kCaptureManifest, ec))
+            paths[""] = dir.string();
+        else if (fs::is_regular_file(dir / "snapshot.yaml", ec))
+            paths[""] = (dir / "snapshot.yaml").string();
         else
             return problem(folder + " holds neither capture.json nor snapshot.yaml.",
                            "Choose a folder written by `kubeclass-grade capture`, or a lab example's folder.");
@@ -281,19 +290,23 @@ LabCheckOutcome runLabCheckSnapshot(const LabCheckRequest& request, const std::s
         std::string missing;
         for (const auto& c : rubric.clusters) {
             std::string p = sourceIn(dir, c);
-            if (p.empty()) missing += (missing.empty() ? "" : ", ") + c;
-            else paths[c] = p;
+            if (p.empty())
+                missing += (missing.empty() ? "" : ", ") + c;
+            else
+                paths[c] = p;
         }
         if (!missing.empty())
-            return problem(folder + " has no capture for cluster " + missing + ".",
-                           "A multi-cluster capture holds CLUSTER/capture.json (or CLUSTER.yaml) for every cluster of the lab.");
+            return problem(
+                folder + " has no capture for cluster " + missing + ".",
+                "A multi-cluster capture holds CLUSTER/capture.json (or CLUSTER.yaml) for every cluster of the lab.");
     }
     std::vector<std::unique_ptr<ObjectSource>> owned;
     std::map<std::string, ObjectSource*> sourceMap;
     for (const auto& [cluster, path] : paths) {
         auto source = grader::openSnapshot(path);
-        if (!source) return problem("The snapshot could not be read: " + source.error().message,
-                                    "Choose another capture, or capture the cluster again.");
+        if (!source)
+            return problem("The snapshot could not be read: " + source.error().message,
+                           "Choose another capture, or capture the cluster again.");
         sourceMap[cluster] = source->get();
         owned.push_back(std::move(*source));
     }

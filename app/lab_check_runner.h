@@ -28,8 +28,8 @@ struct LabCheckProblem {
 
 struct LabCheckOutcome {
     bool graded = false;
-    grader::GradeRun run;    // the reported checks only (visible, in scope), redacted
-    std::string reportJson;  // `run` as grader/report_json writes it (student view): what progress.db keeps
+    grader::GradeRun run;     // the reported checks only (visible, in scope), redacted
+    std::string reportJson;   // `run` as grader/report_json writes it (student view): what progress.db keeps
     LabCheckProblem problem;  // when !graded
     bool cancelled = false;
 };
@@ -58,8 +58,8 @@ std::vector<Profile> loadCourseProfiles(const std::string& dataRoot);
 // rubric cluster `hub` is the profile's cluster `<lab>-hub`, and one no profile creates (Karmada's API server) is a
 // context of that name or "<name>-apiserver". A lab without a profile (the exercises) uses the current context.
 Result<std::map<std::string, std::string>> chooseContexts(const grader::Rubric& rubric,
-                                                         const std::vector<Profile>& profiles,
-                                                         const MergedKubeconfig& kubeconfig);
+                                                          const std::vector<Profile>& profiles,
+                                                          const MergedKubeconfig& kubeconfig);
 
 // The checks to run for `checkIds`: those checks and, transitively, what they need; a sub-rubric in rubric order.
 grader::Rubric rubricForChecks(const grader::Rubric& rubric, const std::vector<std::string>& checkIds);

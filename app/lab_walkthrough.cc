@@ -233,7 +233,9 @@ std::vector<Draft> splitIntoItems(const Section& s) {
 
 }  // namespace
 
-bool checkShownInApp(const grader::Check& check) { return check.visibility == grader::Visibility::Visible; }
+bool checkShownInApp(const grader::Check& check) {
+    return check.visibility == grader::Visibility::Visible;
+}
 
 std::string stepIdForTitle(const std::string& title) {
     std::string lower;
@@ -246,8 +248,10 @@ std::string stepIdForTitle(const std::string& title) {
     }
     std::string slug;
     for (char c : lower) {
-        if (std::isalnum(static_cast<unsigned char>(c))) slug += c;
-        else if (!slug.empty() && slug.back() != '-') slug += '-';
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            slug += c;
+        else if (!slug.empty() && slug.back() != '-')
+            slug += '-';
     }
     while (!slug.empty() && slug.back() == '-') slug.pop_back();
     return slug.empty() ? "section" : slug;
@@ -322,13 +326,16 @@ Walkthrough splitWalkthrough(std::string_view readme, const grader::Rubric& rubr
     WalkthroughStep other;
     other.id = usedIds.count("other-checks") ? "other-checks-2" : "other-checks";
     other.title = "Other checks";
-    other.markdown = "## Other checks\n\nThe walkthrough does not name these checks at a step; check them when you "
-                     "have finished the lab.\n";
+    other.markdown =
+        "## Other checks\n\nThe walkthrough does not name these checks at a step; check them when you "
+        "have finished the lab.\n";
     for (const auto& c : rubric.checks) {
         if (!visible.count(c.id)) continue;
         auto it = claimedBy.find(c.id);
-        if (it == claimedBy.end()) other.checkIds.push_back(c.id);
-        else drafts[it->second].step.checkIds.push_back(c.id);
+        if (it == claimedBy.end())
+            other.checkIds.push_back(c.id);
+        else
+            drafts[it->second].step.checkIds.push_back(c.id);
     }
     for (auto& d : drafts) w.steps.push_back(std::move(d.step));
     if (!other.checkIds.empty()) w.steps.push_back(std::move(other));

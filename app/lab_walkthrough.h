@@ -22,9 +22,9 @@
 namespace kc::app {
 
 struct WalkthroughStep {
-    std::string id;        // unique in the lab: "step-2" for "## Step 2: ...", else a slug of the title
-    std::string title;     // the heading (or the item's bold lead) without markdown
-    std::string markdown;  // the section as written, heading included
+    std::string id;                     // unique in the lab: "step-2" for "## Step 2: ...", else a slug of the title
+    std::string title;                  // the heading (or the item's bold lead) without markdown
+    std::string markdown;               // the section as written, heading included
     std::vector<std::string> checkIds;  // visible checks graded at this step, in rubric order
 };
 

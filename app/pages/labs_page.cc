@@ -32,7 +32,9 @@ namespace {
 
 using grader::Outcome;
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 constexpr int kStepIdRole = Qt::UserRole + 1;
 constexpr int kStatusRole = Qt::UserRole + 2;
@@ -56,7 +58,9 @@ QString badgeHtml(const QString& text, const QColor& color) {
         .arg(color.name(), text);
 }
 
-QString outcomeText(Outcome o) { return QString::fromLatin1(grader::outcomeName(o)).toUpper(); }
+QString outcomeText(Outcome o) {
+    return QString::fromLatin1(grader::outcomeName(o)).toUpper();
+}
 
 // Step status marks drawn at the screen's pixel ratio (no bitmaps): a filled disc with a tick or a cross for
 // passed and failed, a half disc for partly, "!" for could-not-check, a hollow ring for not checked yet.
@@ -122,10 +126,13 @@ QString timeText(TimePoint at) {
     return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
-QString scopeText(const std::string& scope) {
+// What a run covered, for the history: "Check all", "Snapshot", or the step's title.
+QString scopeText(const std::string& scope, const Walkthrough* walkthrough) {
     if (scope == "all") return QObject::tr("Check all");
     if (scope == "snapshot") return QObject::tr("Snapshot");
-    return QObject::tr("Step %1").arg(qs(scope));
+    if (walkthrough)
+        if (const auto* step = walkthrough->find(scope)) return qs(step->title);
+    return qs(scope);
 }
 
 // Why a check did not pass, as HTML: messages, then each step that did not hold with expected vs observed.
@@ -137,17 +144,18 @@ QString detailsHtml(const grader::CheckResult& r) {
         if (step.outcome == Outcome::Pass) continue;
         html += QStringLiteral("<p><b>%1</b> %2</p>")
                     .arg(outcomeText(step.outcome).toHtmlEscaped(), qs(step.summary).toHtmlEscaped());
-        if (!step.message.empty() &&
-            std::find(r.messages.begin(), r.messages.end(), step.message) == r.messages.end())
+        if (!step.message.empty() && std::find(r.messages.begin(), r.messages.end(), step.message) == r.messages.end())
             html += QStringLiteral("<p>%1</p>").arg(qs(step.message).toHtmlEscaped());
         if (!step.mismatches.empty()) {
-            html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"3\" border=\"1\" width=\"100%\">"
-                                   "<tr><th align=\"left\">%1</th><th align=\"left\">%2</th><th align=\"left\">%3</th></tr>")
+            html += QStringLiteral(
+                        "<table cellspacing=\"0\" cellpadding=\"3\" border=\"1\" width=\"100%\">"
+                        "<tr><th align=\"left\">%1</th><th align=\"left\">%2</th><th align=\"left\">%3</th></tr>")
                         .arg(QObject::tr("Field"), QObject::tr("Expected"), QObject::tr("Observed"));
             for (const auto& mm : step.mismatches)
-                html += QStringLiteral("<tr><td><code>%1</code></td><td><code>%2</code></td><td><code>%3</code></td></tr>")
-                            .arg(qs(mm.path).toHtmlEscaped(), qs(mm.expected).toHtmlEscaped(),
-                                 qs(mm.observed).toHtmlEscaped());
+                html +=
+                    QStringLiteral("<tr><td><code>%1</code></td><td><code>%2</code></td><td><code>%3</code></td></tr>")
+                        .arg(qs(mm.path).toHtmlEscaped(), qs(mm.expected).toHtmlEscaped(),
+                             qs(mm.observed).toHtmlEscaped());
             html += QStringLiteral("</table>");
         }
     }
@@ -426,7 +434,8 @@ void LabsPage::fillLabList() {
         auto runs = context().progress->checkRuns(lab.id, 50);
         auto score = runs ? labScore(*runs) : std::nullopt;
         QString scoreText = score ? qs(formatScore(*score)) : tr("not checked");
-        auto* item = new QListWidgetItem(QStringLiteral("%1\n%2 · %3").arg(qs(lab.title), qs(lab.id), scoreText), labList_);
+        auto* item =
+            new QListWidgetItem(QStringLiteral("%1\n%2 · %3").arg(qs(lab.title), qs(lab.id), scoreText), labList_);
         item->setData(kLabIndexRole, static_cast<int>(i));
         item->setToolTip(qs(lab.dir));
     }
@@ -454,7 +463,8 @@ void LabsPage::selectLab(int index) {
     QString names;
     for (const auto* p : profiles) names += (names.isEmpty() ? QString() : tr(" or ")) + qs(p->id);
     if (profiles.empty())
-        clusterLabel_->setText(tr("Cluster: your kubeconfig's current context (this exercise has no profile of its own)"));
+        clusterLabel_->setText(
+            tr("Cluster: your kubeconfig's current context (this exercise has no profile of its own)"));
     else
         clusterLabel_->setText(tr("Cluster: profile %1 (create it on the Cluster page)").arg(names));
     {
@@ -539,9 +549,10 @@ void LabsPage::refreshStatus() {
     for (const auto& c : lab->rubric.checks)
         if (checkShownInApp(c)) visiblePoints += c.points;
     if (score)
-        scoreLabel_->setText(tr("Score <b>%1</b> (%2) from the last Check all")
-                                 .arg(qs(formatScore(*score)),
-                                      qs(grader::formatPercent(score->points > 0 ? 100 * score->earned / score->points : 0))));
+        scoreLabel_->setText(
+            tr("Score <b>%1</b> (%2) from the last Check all")
+                .arg(qs(formatScore(*score)),
+                     qs(grader::formatPercent(score->points > 0 ? 100 * score->earned / score->points : 0))));
     else
         scoreLabel_->setText(tr("Not checked yet: %1 points in visible checks. Press Check all for your score.")
                                  .arg(qs(grader::formatPoints(visiblePoints))));
@@ -561,15 +572,17 @@ void LabsPage::refreshStatus() {
             bool graded = run.outcome == "graded";
             auto* item = new QTreeWidgetItem(historyList_);
             item->setText(0, timeText(run.at));
-            item->setText(1, scopeText(run.scope));
+            item->setText(1, scopeText(run.scope, &lab->walkthrough));
             item->setText(2, graded ? qs(formatScore({run.earned, run.points})) : QStringLiteral("–"));
             item->setText(3, graded ? tr("graded") : tr("could not check"));
             item->setToolTip(3, qs(run.outcome));
             item->setData(0, kRunIndexRole, static_cast<int>(i));
         }
     }
-    if (runs_.empty()) historyDetail_->setText(tr("No checks run yet. Press Check to run the step's checks."));
-    else historyDetail_->setText(tr("Select a run to see its results again."));
+    if (runs_.empty())
+        historyDetail_->setText(tr("No checks run yet. Press Check to run the step's checks."));
+    else
+        historyDetail_->setText(tr("Select a run to see its results again."));
     clearCards(historyCards_);
     showStepChecks();
 }
@@ -597,8 +610,10 @@ QFrame* LabsPage::makeCheckCard(const grader::Check& check, const grader::CheckR
     auto* head = new QHBoxLayout;
     auto* badge = new QLabel(card);
     badge->setObjectName(QStringLiteral("status"));
-    if (result) badge->setText(badgeHtml(outcomeText(result->outcome), accentFor(result->outcome)));
-    else badge->setText(badgeHtml(tr("NOT CHECKED"), QColor(0x5a, 0x64, 0x70)));
+    if (result)
+        badge->setText(badgeHtml(outcomeText(result->outcome), accentFor(result->outcome)));
+    else
+        badge->setText(badgeHtml(tr("NOT CHECKED"), QColor(0x5a, 0x64, 0x70)));
     badge->setAccessibleName(result ? outcomeText(result->outcome) : tr("NOT CHECKED"));
     auto* title = new QLabel(QStringLiteral("<b>%1</b>").arg(qs(check.title).toHtmlEscaped()), card);
     title->setWordWrap(true);
@@ -631,8 +646,8 @@ QFrame* LabsPage::makeCheckCard(const grader::Check& check, const grader::CheckR
     }
     if (withHints && !check.hints.empty()) {
         std::vector<std::pair<QString, std::string>> tiers = {{tr("Nudge"), check.hints.nudge},
-                                                             {tr("Command"), check.hints.command},
-                                                             {tr("Solution"), check.hints.solution}};
+                                                              {tr("Command"), check.hints.command},
+                                                              {tr("Solution"), check.hints.solution}};
         auto revealed = context().progress->hintsRevealed(currentLab()->id, check.id);
         int shown = revealed ? *revealed : 0;
         for (int t = 0; t < shown && t < 3; ++t) {
@@ -702,8 +717,9 @@ void LabsPage::showHistoryRun() {
     if (i < 0 || i >= static_cast<int>(runs_.size())) return;
     const auto& run = runs_[i];
     if (run.outcome != "graded") {
-        historyDetail_->setText(tr("%1 at %2 could not check: %3")
-                                    .arg(scopeText(run.scope), timeText(run.at), qs(run.outcome.substr(7))));
+        historyDetail_->setText(
+            tr("%1 at %2 could not check: %3")
+                .arg(scopeText(run.scope, &lab->walkthrough), timeText(run.at), qs(run.outcome.substr(7))));
         return;
     }
     auto report = reportOf(run);
@@ -712,8 +728,8 @@ void LabsPage::showHistoryRun() {
         return;
     }
     historyDetail_->setText(tr("%1 at %2: %3 (%4)")
-                                .arg(scopeText(run.scope), timeText(run.at), qs(formatScore({run.earned, run.points})),
-                                     qs(report->source)));
+                                .arg(scopeText(run.scope, &lab->walkthrough), timeText(run.at),
+                                     qs(formatScore({run.earned, run.points})), qs(report->source)));
     int index = 0;
     for (const auto& c : report->checks) {
         const grader::Check* check = lab->rubric.find(c.id);
@@ -744,8 +760,10 @@ void LabsPage::startCheck(const QString& scope, bool snapshot, const QString& fo
     // The worker gets its own copy: it may outlive the page (closed while a check runs) until it sees the cancel.
     auto rubric = std::make_shared<const grader::Rubric>(lab->rubric);
     request.rubric = rubric.get();
-    if (scope == QLatin1String("all") || snapshot) request.checkIds = lab->visibleCheckIds();
-    else if (const auto* step = lab->walkthrough.find(scope.toStdString())) request.checkIds = step->checkIds;
+    if (scope == QLatin1String("all") || snapshot)
+        request.checkIds = lab->visibleCheckIds();
+    else if (const auto* step = lab->walkthrough.find(scope.toStdString()))
+        request.checkIds = step->checkIds;
     if (request.checkIds.empty()) return;
     request.kubeconfigPath = context().settings.kubeconfigPath.toStdString();
     request.profiles = profiles_;
@@ -767,8 +785,8 @@ void LabsPage::startCheck(const QString& scope, bool snapshot, const QString& fo
             // (BackgroundWork::cancelAll) all set. The pool keeps it alive until this returns, so a non-owning
             // pointer is enough; the grader only reads it.
             auto forward = request;
-            forward.cancel = std::shared_ptr<Cancellation>(std::shared_ptr<void>(),
-                                                           const_cast<Cancellation*>(&workCancel));
+            forward.cancel =
+                std::shared_ptr<Cancellation>(std::shared_ptr<void>(), const_cast<Cancellation*>(&workCancel));
             return snapshot ? runLabCheckSnapshot(forward, folderPath) : runLabCheckLive(forward);
         },
         [this, labIndex = labIndex_, scope, snapshot](LabCheckOutcome outcome) {
@@ -792,8 +810,8 @@ void LabsPage::finishCheck(int labIndex, const QString& scope, bool snapshot, co
     // The student moved to another lab while it ran: record it for its own lab, show nothing here.
     if (labIndex != labIndex_) {
         if (!outcome.cancelled)
-            context().progress->recordCheckRun(checkRunRecord(lab->id, snapshot ? "snapshot" : scope.toStdString(),
-                                                              context().clock->now(), outcome));
+            context().progress->recordCheckRun(
+                checkRunRecord(lab->id, snapshot ? "snapshot" : scope.toStdString(), context().clock->now(), outcome));
         return;
     }
     std::string recordedScope = snapshot ? "snapshot" : scope.toStdString();
@@ -802,10 +820,13 @@ void LabsPage::finishCheck(int labIndex, const QString& scope, bool snapshot, co
                      tr("Press Check to run it again.").toStdString()});
         return;
     }
-    auto recorded = context().progress->recordCheckRun(checkRunRecord(lab->id, recordedScope, context().clock->now(), outcome));
+    auto recorded =
+        context().progress->recordCheckRun(checkRunRecord(lab->id, recordedScope, context().clock->now(), outcome));
     if (!recorded) emit statusMessage(tr("The run could not be saved: %1").arg(qs(recorded.error().message)));
-    if (!outcome.graded) showProblem(outcome.problem);
-    else problemPanel_->setVisible(false);
+    if (!outcome.graded)
+        showProblem(outcome.problem);
+    else
+        problemPanel_->setVisible(false);
     refreshStatus();
     if (outcome.graded) {
         auto totals = grader::totalsOf([&] {
@@ -814,7 +835,7 @@ void LabsPage::finishCheck(int labIndex, const QString& scope, bool snapshot, co
             return v;
         }());
         emit statusMessage(tr("%1: %2 passed, %3 failed, %4 error(s)")
-                               .arg(scopeText(recordedScope))
+                               .arg(scopeText(recordedScope, &lab->walkthrough))
                                .arg(totals.pass)
                                .arg(totals.fail + totals.blocked)
                                .arg(totals.error));
@@ -827,8 +848,8 @@ void LabsPage::finishCheck(int labIndex, const QString& scope, bool snapshot, co
 }
 
 void LabsPage::showProblem(const LabCheckProblem& problem) {
-    problemText_->setText(QStringLiteral("<b>%1</b><br>%2")
-                              .arg(qs(problem.what).toHtmlEscaped(), qs(problem.todo).toHtmlEscaped()));
+    problemText_->setText(
+        QStringLiteral("<b>%1</b><br>%2").arg(qs(problem.what).toHtmlEscaped(), qs(problem.todo).toHtmlEscaped()));
     problemPanel_->setVisible(true);
     tabs_->setCurrentIndex(0);
 }
@@ -850,6 +871,8 @@ void LabsPage::chooseSnapshotFolder() {
     if (!folder.isEmpty()) gradeSnapshot(folder);
 }
 
-void LabsPage::gradeSnapshot(const QString& folder) { startCheck(QStringLiteral("all"), true, folder); }
+void LabsPage::gradeSnapshot(const QString& folder) {
+    startCheck(QStringLiteral("all"), true, folder);
+}
 
 }  // namespace kc::app

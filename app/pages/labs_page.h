@@ -70,7 +70,7 @@ private:
     std::vector<Profile> profiles_;
     int labIndex_ = -1;
     int stepIndex_ = -1;
-    std::vector<LabCheckRun> runs_;  // the chosen lab's, newest first
+    std::vector<LabCheckRun> runs_;          // the chosen lab's, newest first
     std::shared_ptr<Cancellation> running_;  // the check in flight's job cancellation (BackgroundWork::run)
 
     QListWidget* labList_ = nullptr;

@@ -12,8 +12,9 @@ using namespace kc::app;
 namespace {
 
 MergedKubeconfig kubeconfigWith(const std::vector<std::string>& contexts, const std::string& current) {
-    std::string text = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n"
-                       "users:\n- name: u\n  user:\n    token: t\ncontexts:\n";
+    std::string text =
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n"
+        "users:\n- name: u\n  user:\n    token: t\ncontexts:\n";
     for (const auto& c : contexts) text += "- name: " + c + "\n  context:\n    cluster: c\n    user: u\n";
     if (!current.empty()) text += "current-context: " + current + "\n";
     auto parsed = parseKubeconfig(text, "test-kubeconfig");

@@ -57,11 +57,12 @@ checks:
 
 TEST_CASE("walkthrough steps are the README sections and checkpoints claim their checks", "[app][labs]") {
     auto rubric = rubricOf(kTinyRubric);
-    std::string readme = "# Lab 99: *tiny*\n\nIntro text.\n\n"
-                         "## Step 1: first\n\nDo it. Mentions `beta` in passing.\n\n```console\n## not a heading `gamma`\n```\n\n"
-                         "**Checkpoint:** `alpha`,\n`secret`.\n\n"
-                         "## Step 2: second\n\n**Checkpoint:** `beta`.\n\n"
-                         "## Troubleshooting\n\nNothing.\n";
+    std::string readme =
+        "# Lab 99: *tiny*\n\nIntro text.\n\n"
+        "## Step 1: first\n\nDo it. Mentions `beta` in passing.\n\n```console\n## not a heading `gamma`\n```\n\n"
+        "**Checkpoint:** `alpha`,\n`secret`.\n\n"
+        "## Step 2: second\n\n**Checkpoint:** `beta`.\n\n"
+        "## Troubleshooting\n\nNothing.\n";
     auto w = splitWalkthrough(readme, rubric);
     CHECK(w.title == "Lab 99: tiny");
     REQUIRE(w.steps.size() == 5);
@@ -84,8 +85,9 @@ TEST_CASE("walkthrough steps are the README sections and checkpoints claim their
 
 TEST_CASE("a check no checkpoint names goes to the first Step section mentioning it", "[app][labs]") {
     auto rubric = rubricOf(kTinyRubric);
-    std::string readme = "# T\n\n## Goals\n\nLearn `gamma`.\n\n## Step 3 (bonus): later\n\nNow `gamma` for real.\n\n"
-                         "## How to check\n\n`alpha` and `beta`.\n";
+    std::string readme =
+        "# T\n\n## Goals\n\nLearn `gamma`.\n\n## Step 3 (bonus): later\n\nNow `gamma` for real.\n\n"
+        "## How to check\n\n`alpha` and `beta`.\n";
     auto w = splitWalkthrough(readme, rubric);
     REQUIRE(w.steps.size() == 3);  // no overview: nothing before the first section but the title
     CHECK(w.steps[1].id == "step-3");
@@ -96,9 +98,10 @@ TEST_CASE("a check no checkpoint names goes to the first Step section mentioning
 
 TEST_CASE("a Steps section with a checkpoint per numbered item becomes one step per item", "[app][labs]") {
     auto rubric = rubricOf(kTinyRubric);
-    std::string readme = "# T\n\n## Steps\n\n1. Apply the starter. Checkpoint: `alpha`.\n"
-                         "2. **Second thing.** Do more.\n   ```console\n   $ kubectl get ns\n   ```\n\n"
-                         "   Checkpoints: `beta`,\n   `gamma`.\n\n## Checking your work\n\nRun it.\n";
+    std::string readme =
+        "# T\n\n## Steps\n\n1. Apply the starter. Checkpoint: `alpha`.\n"
+        "2. **Second thing.** Do more.\n   ```console\n   $ kubectl get ns\n   ```\n\n"
+        "   Checkpoints: `beta`,\n   `gamma`.\n\n## Checking your work\n\nRun it.\n";
     auto w = splitWalkthrough(readme, rubric);
     REQUIRE(w.steps.size() == 3);
     CHECK(w.steps[0].id == "step-1");
@@ -111,7 +114,8 @@ TEST_CASE("a Steps section with a checkpoint per numbered item becomes one step 
     CHECK(w.steps[2].id == "checking-your-work");
 }
 
-TEST_CASE("every visible check of every course lab is checked at exactly one step and no hidden one is", "[app][labs]") {
+TEST_CASE("every visible check of every course lab is checked at exactly one step and no hidden one is",
+          "[app][labs]") {
     auto labs = loadLabCatalog(KUBECLASS_SOURCE_DIR);
     REQUIRE(labs.size() == 9);  // four labs, five exercises
     CHECK(labs[0].id == "lab-01");
@@ -153,8 +157,11 @@ TEST_CASE("lab-02 steps carry the checks their checkpoints name", "[app][labs]")
 
 TEST_CASE("step status and lab score come from the newest runs", "[app][labs]") {
     using grader::Outcome;
-    std::map<std::string, Outcome> latest{{"a", Outcome::Pass}, {"b", Outcome::Fail}, {"c", Outcome::Error},
-                                          {"d", Outcome::Pass}, {"e", Outcome::Skipped}};
+    std::map<std::string, Outcome> latest{{"a", Outcome::Pass},
+                                          {"b", Outcome::Fail},
+                                          {"c", Outcome::Error},
+                                          {"d", Outcome::Pass},
+                                          {"e", Outcome::Skipped}};
     CHECK(stepStatus({}, latest) == StepStatus::NoChecks);
     CHECK(stepStatus({"a", "d"}, latest) == StepStatus::Passed);
     CHECK(stepStatus({"a", "b"}, latest) == StepStatus::Partial);

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QTest>
@@ -69,7 +70,9 @@ void setKubeconfig(kc::testing::AppTestContext& test, const std::string& path) {
     test.context->settings.kubeconfigPath = QString::fromStdString(path);
 }
 
-QFrame* card(LabsPage& page, const QString& checkId) { return page.findChild<QFrame*>("check-" + checkId); }
+QFrame* card(LabsPage& page, const QString& checkId) {
+    return page.findChild<QFrame*>("check-" + checkId);
+}
 
 QString cardStatus(LabsPage& page, const QString& checkId) {
     auto* c = card(page, checkId);
@@ -105,7 +108,8 @@ void clickCheck(LabsPage& page, const char* name = "checkButton") {
 
 }  // namespace
 
-TEST_CASE("checking a lab step against the API double renders pass and fail with expected and observed", "[app][labs]") {
+TEST_CASE("checking a lab step against the API double renders pass and fail with expected and observed",
+          "[app][labs]") {
     auto api = ApiDouble::start();
     arrangeNodesAndPriorities(*api, "inverted-priorities");
     auto test = kc::testing::makeAppTestContext();
@@ -163,7 +167,7 @@ TEST_CASE("checking a lab step against the API double renders pass and fail with
     CHECK(stepStatusText(page, "step-2") == "passed");
     auto* history = page.findChild<QTreeWidget*>("historyList");
     REQUIRE(history->topLevelItemCount() == 2);
-    CHECK(history->topLevelItem(0)->text(1) == "Step step-2");
+    CHECK(history->topLevelItem(0)->text(1) == "Step 2: PriorityClasses per workload type");
     CHECK(history->topLevelItem(0)->text(2) == "16 / 16");
     CHECK(history->topLevelItem(1)->text(2) == "10 / 16");
     // Selecting the older run shows its results again.
@@ -221,11 +225,13 @@ TEST_CASE("Check all sets the lab score and the lab list shows it", "[app][labs]
     auto* labs = page.findChild<QListWidget*>("labList");
     bool listed = false;
     for (int i = 0; i < labs->count(); ++i)
-        listed = listed || (labs->item(i)->text().contains("ex-production-readiness") && labs->item(i)->text().contains(score));
+        listed = listed ||
+                 (labs->item(i)->text().contains("ex-production-readiness") && labs->item(i)->text().contains(score));
     CHECK(listed);
 }
 
-TEST_CASE("an unreachable cluster or a missing kubeconfig is an error state with what to do, not a fail", "[app][labs]") {
+TEST_CASE("an unreachable cluster or a missing kubeconfig is an error state with what to do, not a fail",
+          "[app][labs]") {
     auto test = kc::testing::makeAppTestContext();
     REQUIRE(test);
     std::string kubeconfig;
@@ -296,14 +302,15 @@ TEST_CASE("hints are revealed one tier at a time and are shown again after a res
         CHECK(button()->text() == "Show the command");
         QTest::mouseClick(button(), Qt::LeftButton);
         REQUIRE(card(page, "priority-order")->findChild<QLabel*>("hint-1"));
-        CHECK(card(page, "priority-order")->findChild<QLabel*>("hint-1")->text().contains("kubectl get priorityclasses"));
+        CHECK(
+            card(page, "priority-order")->findChild<QLabel*>("hint-1")->text().contains("kubectl get priorityclasses"));
         CHECK(button()->text() == "Show the solution");
         // Another check's hints are its own.
         CHECK(card(page, "priority-classes")->findChild<QLabel*>("hint-0") == nullptr);
     }
     // A new context on the same settings and data folder: the app after a restart.
-    auto again = app::makeAppContext({.settingsFile = test->context->settingsFile,
-                                      .dataRoot = QString::fromStdString(test->context->dataRoot)});
+    auto again = app::makeAppContext(
+        {.settingsFile = test->context->settingsFile, .dataRoot = QString::fromStdString(test->context->dataRoot)});
     REQUIRE(again);
     CHECK((*again)->progressDbPath() == test->context->progressDbPath());
     auto revealed = (*again)->progress->hintsRevealed("lab-02", "priority-order");
@@ -350,8 +357,9 @@ TEST_CASE("grading a lab example's snapshot gives its expected score over the vi
             CHECK(runs->front().earned == Approx(earned));
             CHECK(runs->front().points == Approx(points));
             // The results open in History.
-            CHECK(page.findChild<QLabel*>("historyDetail")->text().contains(
-                QString::fromStdString(app::formatScore({earned, points}))));
+            CHECK(page.findChild<QLabel*>("historyDetail")
+                      ->text()
+                      .contains(QString::fromStdString(app::formatScore({earned, points}))));
             // A snapshot is not the lab's score.
             CHECK(page.findChild<QLabel*>("scoreLabel")->text().contains("Not checked yet"));
         }
@@ -382,7 +390,20 @@ TEST_CASE("the labs page renders at 1280x800", "[app][labs]") {
     QImage image = page.grab().toImage();
     CHECK(image.width() == 1280);
     CHECK(image.height() == 800);
-    if (const char* dir = std::getenv("KUBECLASS_LABS_PNG")) image.save(QString::fromLocal8Bit(dir) + "/labs.png");
+    const char* dir = std::getenv("KUBECLASS_LABS_PNG");
+    if (dir) image.save(QString::fromLocal8Bit(dir) + "/labs.png");
+    // The error state and the history, for a look at them too.
+    setKubeconfig(*test, test->dir.path() + "/none");
+    clickCheck(page);
+    QTest::qWait(50);
+    CHECK(page.findChild<QFrame*>("problemPanel")->isVisible());
+    if (dir) page.grab().save(QString::fromLocal8Bit(dir) + "/labs-error.png");
+    page.findChild<QTabWidget*>("resultTabs")->setCurrentIndex(1);
+    auto* history = page.findChild<QTreeWidget*>("historyList");
+    REQUIRE(history->topLevelItemCount() == 2);
+    history->setCurrentItem(history->topLevelItem(1));
+    QTest::qWait(50);
+    if (dir) page.grab().save(QString::fromLocal8Bit(dir) + "/labs-history.png");
 }
 
 TEST_CASE("a running check shows progress and can be cancelled and nothing is recorded", "[app][labs]") {
@@ -406,13 +427,35 @@ TEST_CASE("a running check shows progress and can be cancelled and nothing is re
     CHECK_FALSE(check->isEnabled());
     CHECK_FALSE(page.findChild<QPushButton*>("checkAllButton")->isEnabled());
     // Progress lines from the runner arrive while it works: what preemption needs is done first.
-    CHECK(kc::testing::waitUntil([&] { return page.findChild<QLabel*>("progressLabel")->text().contains("priority-classes: pass"); }));
+    CHECK(kc::testing::waitUntil(
+        [&] { return page.findChild<QLabel*>("progressLabel")->text().contains("priority-classes: pass"); }));
     QTest::mouseClick(cancel, Qt::LeftButton);
     REQUIRE(kc::testing::waitUntil([&] { return !page.checkRunning(); }, 60000));
     CHECK(check->isEnabled());
     CHECK_FALSE(cancel->isVisible());
     CHECK(page.findChild<QLabel*>("problemText")->text().contains("cancelled"));
     CHECK(cardStatus(page, "preemption") == "NOT CHECKED");
+    auto runs = test->context->progress->checkRuns("lab-02");
+    REQUIRE(runs);
+    CHECK(runs->empty());
+}
+
+TEST_CASE("closing the page while a check runs stops the check and touches nothing", "[app][labs]") {
+    auto api = ApiDouble::start();
+    arrangeNodesAndPriorities(*api, "reference");
+    auto test = kc::testing::makeAppTestContext();
+    REQUIRE(test);
+    setKubeconfig(*test, writeLabKubeconfig(*api, test->dir.path(), "kind-lab-02-gpu-sim"));
+    auto page = std::make_unique<LabsPage>(*test->context);
+    page->activated();
+    page->openItem("lab-02/step-6");
+    QTest::mouseClick(page->findChild<QPushButton*>("checkButton"), Qt::LeftButton);
+    REQUIRE(page->checkRunning());
+    QTest::qWait(300);
+    page.reset();
+    // The preemption check would wait minutes for a scheduler; closed, it stops at once.
+    CHECK(test->context->work->waitForIdle(30000));
+    QTest::qWait(50);  // a result posted for the closed page is dropped
     auto runs = test->context->progress->checkRuns("lab-02");
     REQUIRE(runs);
     CHECK(runs->empty());
