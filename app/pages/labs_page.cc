@@ -3,6 +3,8 @@
 
 #include <QApplication>
 #include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -372,11 +374,15 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     connect(cancelButton_, &QPushButton::clicked, this, [this] { cancelCheck(); });
     connect(historyList_, &QTreeWidget::currentItemChanged, this, [this] { showHistoryRun(); });
     connect(instructions_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
-        // Relative links in a walkthrough point into the lab's folder (starter/..., fixtures/...): show where.
+        // Relative links in a walkthrough point into the lab's folder (starter/..., fixtures/...) or at lectures;
+        // they open in the desktop's viewer for that file, as do web links.
+        QUrl target = url;
         if (url.isRelative() && currentLab())
-            emit statusMessage(tr("File in the lab folder: %1/%2").arg(qs(currentLab()->dir), url.toString()));
+            target = QUrl::fromLocalFile(QDir(qs(currentLab()->dir)).absoluteFilePath(url.path()));
+        if (!QDesktopServices::openUrl(target))
+            emit statusMessage(tr("Could not open %1").arg(target.toDisplayString()));
         else
-            emit statusMessage(url.toString());
+            emit statusMessage(tr("Opened %1").arg(target.toDisplayString()));
     });
 
     setRunning(false);

@@ -106,3 +106,31 @@ TEST_CASE("read-only checks retry briefly and checks that act on the cluster kee
     CHECK(window("preemption") == preemptionBefore);  // applies fixtures and waits for the scheduler
     CHECK(preemptionBefore > std::chrono::seconds(3));
 }
+
+TEST_CASE("a multi-cluster snapshot folder grades a step and never names the hidden check it needs", "[app][labs]") {
+    auto labs = loadLabCatalog(KUBECLASS_SOURCE_DIR);
+    const auto& lab4 = lab(labs, "lab-04");
+    LabCheckRequest request;
+    request.rubric = &lab4.rubric;
+    request.checkIds = {"replication-read-member-a"};  // needs the hidden replication-write
+    auto outcome = runLabCheckSnapshot(request, lab4.dir + "/examples/reference");
+    INFO(outcome.problem.what);
+    REQUIRE(outcome.graded);
+    REQUIRE(outcome.run.checks.size() == 1);
+    CHECK(outcome.run.checks[0].id == "replication-read-member-a");
+    CHECK(outcome.run.mode == "snapshot");
+    // replication-write applies a ConfigMap through Karmada, so a snapshot skips it and what needs it.
+    CHECK(outcome.run.checks[0].outcome == grader::Outcome::Skipped);
+    CHECK(outcome.reportJson.find("replication-write") == std::string::npos);
+    CHECK(outcome.reportJson.find("replication-read-member-a") != std::string::npos);
+
+    auto record = checkRunRecord("lab-04", "step-6", {}, outcome);
+    CHECK(record.outcome == "graded");
+    CHECK(record.points == lab4.rubric.find("replication-read-member-a")->points);
+    CHECK(record.earned == 0);
+
+    // A folder missing one cluster's capture says which.
+    auto missing = runLabCheckSnapshot(request, lab4.dir + "/examples");
+    CHECK_FALSE(missing.graded);
+    CHECK(missing.problem.what.find("no capture for cluster hub") != std::string::npos);
+}
