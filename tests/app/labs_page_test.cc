@@ -122,6 +122,12 @@ TEST_CASE("checking a lab step against the API double renders pass and fail with
     CHECK(page.findChild<QTextBrowser*>("instructions")->toPlainText().contains("PriorityClasses per workload type"));
     CHECK(cardStatus(page, "priority-classes") == "NOT CHECKED");
     CHECK(stepStatusText(page, "step-2") == "not checked");
+    // Where the student is, for "continue where you left off".
+    auto location = test->context->progress->lastLocation();
+    REQUIRE(location);
+    REQUIRE(location->has_value());
+    CHECK((*location)->page == "labs");
+    CHECK((*location)->item == "lab-02/step-2");
 
     clickCheck(page);
     // inverted-priorities: the three classes exist with the right preemption policies, but inference-critical has
