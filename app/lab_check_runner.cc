@@ -61,6 +61,9 @@ GradeRun reportedRun(const GradeRun& full, const std::vector<std::string>& check
 grader::RunOptions runOptionsFor(const LabCheckRequest& request) {
     grader::RunOptions options;
     options.cancel = request.cancel ? request.cancel : std::make_shared<Cancellation>();
+    std::error_code ec;
+    if (!request.submissionRoot.empty() && fs::is_directory(request.submissionRoot, ec))
+        options.submissionRoot = request.submissionRoot;
     if (request.progress) {
         // Progress lines name each check as it finishes; a hidden one that runs because a visible one needs it is
         // left out, as the CLI does for students.

@@ -41,6 +41,8 @@ struct LabCheckRequest {
     std::vector<Profile> profiles;      // the course's cluster profiles (to find the lab's contexts)
     std::shared_ptr<Cancellation> cancel;
     std::function<void(const std::string&)> progress;  // from the worker thread
+    // The student's lab folder, read by file steps (a runbook, USAGE.md); empty or missing: those are skipped.
+    std::string submissionRoot;
     // A live check that only reads state retries a failing step until its window ends (30 s by default) in case
     // the cluster is still converging. When the student presses Check, they have already applied their work, so
     // read-only checks wait at most this long unless the rubric wrote a step's timeout itself. Checks that apply,

@@ -230,6 +230,22 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     clusterLabel_->setObjectName(QStringLiteral("clusterLabel"));
     clusterLabel_->setWordWrap(true);
     clusterLabel_->setForegroundRole(QPalette::PlaceholderText);
+    auto* folderRow = new QHBoxLayout;
+    folderLabel_ = new QLabel(middle);
+    folderLabel_->setObjectName(QStringLiteral("folderLabel"));
+    folderLabel_->setWordWrap(true);
+    folderLabel_->setForegroundRole(QPalette::PlaceholderText);
+    auto* folderButton = new QPushButton(tr("Lab &folder..."), middle);
+    folderButton->setObjectName(QStringLiteral("folderButton"));
+    folderButton->setToolTip(
+        tr("The folder you do this lab in: checks of your deliverables (USAGE.md, the runbook) "
+           "read it"));
+    connect(folderButton, &QPushButton::clicked, this, [this] {
+        QString folder = QFileDialog::getExistingDirectory(this, tr("Choose your lab folder"), labFolder());
+        if (!folder.isEmpty()) setLabFolder(folder);
+    });
+    folderRow->addWidget(folderLabel_, 1);
+    folderRow->addWidget(folderButton);
     auto* actions = new QHBoxLayout;
     checkButton_ = new QPushButton(tr("&Check step"), middle);
     checkButton_->setObjectName(QStringLiteral("checkButton"));
@@ -268,6 +284,7 @@ LabsPage::LabsPage(AppContext& context, QWidget* parent) : Page(context, parent)
     midLayout->addWidget(labTitle_);
     midLayout->addWidget(scoreLabel_);
     midLayout->addWidget(clusterLabel_);
+    midLayout->addLayout(folderRow);
     midLayout->addLayout(actions);
     midLayout->addWidget(progressBar_);
     midLayout->addWidget(progressLabel_);
@@ -473,6 +490,7 @@ void LabsPage::selectLab(int index) {
             tr("Cluster: your kubeconfig's current context (this exercise has no profile of its own)"));
     else
         clusterLabel_->setText(tr("Cluster: profile %1 (create it on the Cluster page)").arg(names));
+    showLabFolder();
     {
         QSignalBlocker block(stepList_);
         stepList_->clear();
@@ -772,6 +790,7 @@ void LabsPage::startCheck(const QString& scope, bool snapshot, const QString& fo
         request.checkIds = step->checkIds;
     if (request.checkIds.empty()) return;
     request.kubeconfigPath = context().settings.kubeconfigPath.toStdString();
+    request.submissionRoot = labFolder().toStdString();
     request.profiles = profiles_;
     QPointer<QObject> guard(this);
     request.progress = [guard, this](const std::string& line) {
@@ -875,6 +894,27 @@ void LabsPage::chooseSnapshotFolder() {
     QString folder = QFileDialog::getExistingDirectory(this, tr("Choose a capture folder"),
                                                        currentLab() ? qs(currentLab()->dir) : QString());
     if (!folder.isEmpty()) gradeSnapshot(folder);
+}
+
+QString LabsPage::labFolder() {
+    const LabEntry* lab = currentLab();
+    if (!lab) return {};
+    auto value = context().progress->value("labs.folder." + lab->id);
+    return value && *value ? qs(**value) : QString();
+}
+
+void LabsPage::showLabFolder() {
+    QString folder = labFolder();
+    folderLabel_->setText(folder.isEmpty() ? tr("Lab folder: not chosen (checks of files you hand in are skipped)")
+                                           : tr("Lab folder: %1").arg(folder));
+}
+
+void LabsPage::setLabFolder(const QString& folder) {
+    const LabEntry* lab = currentLab();
+    if (!lab) return;
+    auto saved = context().progress->setValue("labs.folder." + lab->id, folder.toStdString());
+    if (!saved) emit statusMessage(tr("The lab folder could not be saved: %1").arg(qs(saved.error().message)));
+    showLabFolder();
 }
 
 void LabsPage::gradeSnapshot(const QString& folder) {

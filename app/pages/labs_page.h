@@ -42,6 +42,8 @@ public:
     // Grades the chosen lab from a capture folder (what "Grade a snapshot..." does after its folder dialog).
     void gradeSnapshot(const QString& folder);
     bool checkRunning() const { return static_cast<bool>(running_); }
+    // The folder the student does the chosen lab in (file steps read their deliverables from it); remembered per lab.
+    void setLabFolder(const QString& folder);
 
 private:
     void ensureLoaded();
@@ -58,6 +60,8 @@ private:
     void revealNextHint(const std::string& checkId);
     void showProblem(const LabCheckProblem& problem);
     void chooseSnapshotFolder();
+    QString labFolder();
+    void showLabFolder();
     QFrame* makeCheckCard(const grader::Check& check, const grader::CheckResult* result, const QString& when,
                           bool withHints);
     void clearCards(QVBoxLayout* layout);
@@ -78,6 +82,7 @@ private:
     QLabel* labTitle_ = nullptr;
     QLabel* scoreLabel_ = nullptr;
     QLabel* clusterLabel_ = nullptr;
+    QLabel* folderLabel_ = nullptr;
     QPushButton* checkButton_ = nullptr;
     QPushButton* checkAllButton_ = nullptr;
     QPushButton* snapshotButton_ = nullptr;

@@ -466,3 +466,38 @@ TEST_CASE("closing the page while a check runs stops the check and touches nothi
     REQUIRE(runs);
     CHECK(runs->empty());
 }
+
+TEST_CASE("checks of handed-in files read the lab folder the student chose, remembered per lab", "[app][labs]") {
+    const std::string lab1 = std::string(KUBECLASS_SOURCE_DIR) + "/labs/lab-01-operator";
+    auto test = kc::testing::makeAppTestContext();
+    REQUIRE(test);
+    auto usageOutcome = [&](LabsPage& page) {
+        page.gradeSnapshot(QString::fromStdString(lab1 + "/examples/reference"));
+        REQUIRE(runFinished(page));
+        auto runs = test->context->progress->checkRuns("lab-01");
+        REQUIRE(runs);
+        REQUIRE_FALSE(runs->empty());
+        auto report = app::reportOf(runs->front());
+        REQUIRE(report);
+        for (const auto& c : report->checks)
+            if (c.id == "usage-documented") return std::string(grader::outcomeName(c.outcome));
+        return std::string("missing");
+    };
+    {
+        LabsPage page(*test->context);
+        page.activated();
+        page.openItem("lab-01");
+        CHECK(page.findChild<QLabel*>("folderLabel")->text().contains("not chosen"));
+        // usage-documented reads USAGE.md from the submission: without a folder it cannot tell.
+        CHECK(usageOutcome(page) == "skipped");
+        // The reference solution's USAGE.md is the deliverable the check was written for.
+        page.setLabFolder(QString::fromStdString(lab1 + "/solution"));
+        CHECK(usageOutcome(page) == "pass");
+    }
+    LabsPage again(*test->context);
+    again.activated();
+    again.openItem("lab-01");
+    CHECK(again.findChild<QLabel*>("folderLabel")->text().contains("solution"));
+    again.openItem("lab-02");
+    CHECK(again.findChild<QLabel*>("folderLabel")->text().contains("not chosen"));
+}
