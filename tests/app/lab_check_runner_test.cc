@@ -78,7 +78,7 @@ TEST_CASE("a lab is graded through the kind context of its profile's cluster", "
     CHECK_FALSE(chooseContexts(exercise, profiles, kubeconfigWith({"mine"}, "")));
 }
 
-TEST_CASE("a step runs its checks and what they need, in rubric order", "[app][labs]") {
+TEST_CASE("a step runs its checks and what they need in rubric order", "[app][labs]") {
     auto labs = loadLabCatalog(KUBECLASS_SOURCE_DIR);
     const auto& rubric = lab(labs, "lab-02").rubric;
     auto subset = rubricForChecks(rubric, {"priority-order"});

@@ -236,7 +236,7 @@ TEST_CASE("Check all sets the lab score and the lab list shows it", "[app][labs]
     CHECK(listed);
 }
 
-TEST_CASE("an unreachable cluster or a missing kubeconfig is an error state with what to do, not a fail",
+TEST_CASE("an unreachable cluster or a missing kubeconfig is an error state with what to do and not a fail",
           "[app][labs]") {
     auto test = kc::testing::makeAppTestContext();
     REQUIRE(test);
