@@ -467,7 +467,7 @@ TEST_CASE("closing the page while a check runs stops the check and touches nothi
     CHECK(runs->empty());
 }
 
-TEST_CASE("checks of handed-in files read the lab folder the student chose, remembered per lab", "[app][labs]") {
+TEST_CASE("checks of handed-in files read the lab folder the student chose and it is remembered per lab", "[app][labs]") {
     const std::string lab1 = std::string(KUBECLASS_SOURCE_DIR) + "/labs/lab-01-operator";
     auto test = kc::testing::makeAppTestContext();
     REQUIRE(test);
