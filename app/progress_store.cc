@@ -106,7 +106,7 @@ Result<std::vector<LabCheckRun>> ProgressStore::checkRuns(const std::string& lab
 
 Result<std::optional<LabCheckRun>> ProgressStore::latestCheckRun(const std::string& labId) {
     auto stmt = db_.prepare(std::string(kRunColumns) +
-                            "WHERE lab_id = ? ORDER BY (scope = 'all') DESC, at_ms DESC, id DESC LIMIT 1");
+                            "WHERE lab_id = ? AND scope != 'snapshot' ORDER BY (scope = 'all') DESC, at_ms DESC, id DESC LIMIT 1");
     if (!stmt) return fail(stmt.error());
     if (auto s = stmt->bind({labId}); !s) return fail(s.error());
     auto runs = readRuns(*stmt);

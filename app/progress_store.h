@@ -22,7 +22,7 @@ using TimePoint = std::chrono::system_clock::time_point;
 struct LabCheckRun {
     std::int64_t id = 0;
     std::string labId;       // "lab-01"
-    std::string scope;       // the step's id, or "all"
+    std::string scope;       // the step's id, "all", or "snapshot" (a capture graded offline: not the lab's score)
     TimePoint at{};
     double earned = 0;
     double points = 0;
@@ -55,7 +55,7 @@ public:
     Result<std::int64_t> recordCheckRun(const LabCheckRun& run);
     // Newest first, at most `limit`.
     Result<std::vector<LabCheckRun>> checkRuns(const std::string& labId, int limit = 50);
-    // The newest run of scope "all", else the newest of any scope: what the lab's score shows.
+    // The newest run of scope "all", else the newest step run (never a snapshot run): what the lab's score shows.
     Result<std::optional<LabCheckRun>> latestCheckRun(const std::string& labId);
 
     Status setLastLocation(const Location& location, TimePoint at);

@@ -56,6 +56,8 @@ TEST_CASE("check runs are listed newest first and the lab score prefers a full r
                                    .outcome = "graded", .reportJson = "{}"}));
     REQUIRE(store->recordCheckRun({.labId = "lab-01", .scope = "crd-installed", .at = at(20), .earned = 5,
                                    .points = 5, .outcome = "graded", .reportJson = "{}"}));
+    REQUIRE(store->recordCheckRun({.labId = "lab-03", .scope = "snapshot", .at = at(25), .earned = 90, .points = 100,
+                                   .outcome = "graded", .reportJson = "{}"}));
     REQUIRE(store->recordCheckRun({.labId = "lab-02", .scope = "all", .at = at(30), .earned = 0, .points = 100,
                                    .outcome = "error: cluster unreachable", .reportJson = ""}));
     auto reopened = openStore(path);
@@ -70,7 +72,7 @@ TEST_CASE("check runs are listed newest first and the lab score prefers a full r
     REQUIRE(latest->has_value());
     CHECK((*latest)->scope == "all");
     CHECK((*latest)->earned == 40);
-    auto none = reopened->latestCheckRun("lab-03");
+    auto none = reopened->latestCheckRun("lab-03");  // only a snapshot graded offline: no lab score
     REQUIRE(none);
     CHECK_FALSE(none->has_value());
 }
