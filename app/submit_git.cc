@@ -6,11 +6,6 @@
 
 namespace kc::app::git {
 
-void ensureInitialised() {
-    static const int initialised = git_libgit2_init();
-    (void)initialised;
-}
-
 std::string lastErrorText() {
     const git_error* error = git_error_last();
     return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
@@ -28,7 +23,7 @@ std::string oidHex(const git_oid& oid) {
 }
 
 Result<RepoPtr> openSubmissionRepository(const std::string& repoDir, const std::string& workdir) {
-    ensureInitialised();
+    ensureLibgit2();
     std::error_code ec;
     git_repository* raw = nullptr;
     if (std::filesystem::exists(std::filesystem::path(repoDir) / "HEAD", ec)) {

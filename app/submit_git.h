@@ -8,20 +8,13 @@
 #include <string>
 
 #include "clusters/result.h"
+#include "grader/libgit2_support.h"
 
 namespace kc::app::git {
 
-// libgit2 keeps global state; initialised once before any thread uses it.
-void ensureInitialised();
-
+using grader::ensureLibgit2;
 template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* object) const {
-        if (object != nullptr) Free(object);
-    }
-};
-template <typename T, void (*Free)(T*)>
-using Ptr = std::unique_ptr<T, Deleter<T, Free>>;
+using Ptr = grader::GitPtr<T, Free>;
 
 using RepoPtr = Ptr<git_repository, git_repository_free>;
 using IndexPtr = Ptr<git_index, git_index_free>;

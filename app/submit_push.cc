@@ -245,15 +245,7 @@ private:
 
 }  // namespace
 
-std::string displayRemote(const std::string& url) {
-    size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    size_t hostStart = scheme + 3;
-    size_t slash = url.find('/', hostStart);
-    size_t at = url.rfind('@', slash == std::string::npos ? std::string::npos : slash);
-    if (at == std::string::npos || at < hostStart) return url;
-    return url.substr(0, hostStart) + url.substr(at + 1);
-}
+std::string displayRemote(const std::string& url) { return grader::urlWithoutUserinfo(url); }
 
 grader::GitCredentialConfig submitCredentialConfigFromEnvironment() {
     auto config = grader::gitCredentialConfigFromEnvironment();

@@ -38,13 +38,6 @@ const char* propagationName(Propagation p) {
     return "Background";
 }
 
-bool isEstablished(const Json& crd) {
-    if (!crd.contains("status") || !crd["status"].is_object() || !crd["status"].contains("conditions")) return false;
-    for (const auto& c : crd["status"]["conditions"])
-        if (c.value("type", "") == "Established" && c.value("status", "") == "True") return true;
-    return false;
-}
-
 std::string jsonString(const Json& object, std::initializer_list<const char*> path) {
     const Json* at = &object;
     for (const char* key : path) {
@@ -52,6 +45,17 @@ std::string jsonString(const Json& object, std::initializer_list<const char*> pa
         at = &(*at)[key];
     }
     return at->is_string() ? at->get<std::string>() : "";
+}
+
+// A server's CRD status is read defensively: a condition of the wrong shape is not Established, never a throw.
+bool isEstablished(const Json& crd) {
+    const Json* conditions = nullptr;
+    if (crd.is_object() && crd.contains("status") && crd["status"].is_object() && crd["status"].contains("conditions"))
+        conditions = &crd["status"]["conditions"];
+    if (!conditions || !conditions->is_array()) return false;
+    for (const auto& c : *conditions)
+        if (jsonString(c, {"type"}) == "Established" && jsonString(c, {"status"}) == "True") return true;
+    return false;
 }
 
 }  // namespace

@@ -97,9 +97,6 @@ Result<std::shared_ptr<const std::regex>> compiledRegex(const std::string& patte
             return it->second.regex;
         }
     }
-    if (std::string problem = nestedRepeatProblem(pattern); !problem.empty())
-        return fail(ErrorKind::Invalid, "regular expression /" + pattern + "/ is refused: " + problem +
-                                            " can take exponential time; write it without the nested repeat");
     // Compile outside the lock: two threads may compile the same pattern once each, which is harmless.
     std::shared_ptr<const std::regex> compiled;
     try {
@@ -107,6 +104,10 @@ Result<std::shared_ptr<const std::regex>> compiledRegex(const std::string& patte
     } catch (const std::regex_error& e) {
         return fail(ErrorKind::Invalid, "invalid regular expression /" + pattern + "/: " + e.what());
     }
+    // Checked after compiling so a pattern that is also malformed gets std::regex's own complaint.
+    if (std::string problem = nestedRepeatProblem(pattern); !problem.empty())
+        return fail(ErrorKind::Invalid, "regular expression /" + pattern + "/ is refused: " + problem +
+                                            " can take exponential time; write it without the nested repeat");
     std::lock_guard<std::mutex> lock(c.mutex);
     auto it = c.entries.find(pattern);
     if (it != c.entries.end()) return it->second.regex;

@@ -8,27 +8,13 @@
 #include <system_error>
 
 #include "clusters/redact.h"
+#include "grader/libgit2_support.h"
 #include "grader/submission_tree.h"
 
 namespace fs = std::filesystem;
 
 namespace kc::grader {
 namespace {
-
-// libgit2 keeps global state (TLS, allocators); one init for the process, before any thread uses it.
-void ensureLibgit2() {
-    static const int initialised = git_libgit2_init();
-    (void)initialised;
-}
-
-template <typename T, void (*Free)(T*)>
-struct GitDeleter {
-    void operator()(T* object) const {
-        if (object != nullptr) Free(object);
-    }
-};
-template <typename T, void (*Free)(T*)>
-using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
 
 using RepoPtr = GitPtr<git_repository, git_repository_free>;
 using RemotePtr = GitPtr<git_remote, git_remote_free>;
@@ -86,17 +72,6 @@ bool isLocalPath(const std::string& url) {
     return colon == std::string::npos || (slash != std::string::npos && slash < colon);
 }
 
-// A URL fit for messages: no userinfo (the roster refuses passwords, but a caller may not have used it).
-std::string displayUrl(const std::string& url) {
-    size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    size_t hostStart = scheme + 3;
-    size_t slash = url.find('/', hostStart);
-    size_t at = url.rfind('@', slash == std::string::npos ? std::string::npos : slash);
-    if (at == std::string::npos || at < hostStart) return url;
-    return url.substr(0, hostStart) + url.substr(at + 1);
-}
-
 std::string oidHex(const git_oid* oid) {
     char hex[GIT_OID_HEXSZ + 1] = {};
     git_oid_tostr(hex, sizeof hex, oid);
@@ -137,7 +112,7 @@ public:
 
 private:
     tl::unexpected<Error> failWith(ErrorKind kind, const std::string& what) const {
-        std::string message = "student " + student_.studentId + " (" + displayUrl(student_.repoUrl) + "): " + what;
+        std::string message = "student " + student_.studentId + " (" + urlWithoutUserinfo(student_.repoUrl) + "): " + what;
         if (config_.credentials) message = redactKnownSecrets(message, config_.credentials->knownSecrets());
         return fail(kind, message);
     }
