@@ -218,7 +218,11 @@ void SubmitPage::buildUi() {
     setTabOrder(cancel_, submit_);
 
     connect(browse_, &QPushButton::clicked, this, [this] { chooseFolder(); });
-    connect(folder_, &QLineEdit::editingFinished, this, [this] { refreshPreview(); });
+    // editingFinished also fires when the field merely loses focus (e.g. disabled while a push runs): only a changed
+    // folder is read again, so the plan of the folder being pushed is never dropped under the push.
+    connect(folder_, &QLineEdit::editingFinished, this, [this] {
+        if (folder_->text().trimmed() != previewedFolder_) refreshPreview();
+    });
     connect(openSettings_, &QPushButton::clicked, this, [this] { emit navigateRequested(QStringLiteral("settings"), {}); });
     connect(submit_, &QPushButton::clicked, this, [this] { submit(); });
     connect(onTop_, &QPushButton::clicked, this, [this] { submitOnTopOfRemote(); });
@@ -281,6 +285,7 @@ void SubmitPage::refreshPrerequisites() {
 void SubmitPage::refreshPreview() {
     const int generation = ++previewGeneration_;
     const QString folder = folder_->text().trimmed();
+    previewedFolder_ = folder;
     plan_.reset();
     files_->clear();
     problems_->clear();

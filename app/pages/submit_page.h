@@ -74,6 +74,7 @@ private:
     QString submissionsRoot_;  // <data folder>/submissions, fixed for the session like progress.db
     std::optional<SubmitPlan> plan_;
     int previewGeneration_ = 0;
+    QString previewedFolder_;  // the folder the shown plan (or the one being read) is for
     bool busy_ = false;
     bool statusIsHint_ = false;  // the status line shows why Submit is off, not a result
     int submitGeneration_ = 0;  // a cancelled push's result no longer drives the page
