@@ -26,20 +26,22 @@
 #include "app/submit_push.h"
 
 namespace kc::app {
-namespace {
 
-struct PlanOutcome {
-    int generation = 0;
-    std::optional<SubmitPlan> plan;
-    QString error;
-};
-
+// What a push run hands back to the page (declared in the header so the one completion handler can take it).
 struct SubmitOutcome {
     std::optional<SubmitCommit> commit;
     std::optional<Error> error;
     std::string labId;
     std::string remote;
     std::chrono::system_clock::time_point at{};
+};
+
+namespace {
+
+struct PlanOutcome {
+    int generation = 0;
+    std::optional<SubmitPlan> plan;
+    QString error;
 };
 
 PushRecord pushRecordOf(const SubmitOutcome& outcome) {
@@ -476,35 +478,7 @@ void SubmitPage::submit() {
             if (auto pushed = pushSubmission(request, cancel); !pushed) outcome.error = pushed.error();
             return outcome;
         },
-        [this, generation](SubmitOutcome outcome) {
-            if (generation != submitGeneration_) {
-                // Cancelled on the page, but it reached the remote anyway: still history.
-                if (!outcome.error && outcome.commit) {
-                    (void)recordPush(*context().progress, pushRecordOf(outcome));
-                    refreshHistory();
-                }
-                return;
-            }
-            running_.reset();
-            if (outcome.error) {
-                setBusy(false, outcome.commit ? tr("Committed %1 locally; not pushed.")
-                                                    .arg(QString::fromStdString(outcome.commit->sha.substr(0, 10)))
-                                              : QString());
-                showError(QString::fromStdString(outcome.error->message), outcome.error->kind == ErrorKind::Conflict);
-                return;
-            }
-            const SubmitCommit& commit = *outcome.commit;
-            auto saved = recordPush(*context().progress, pushRecordOf(outcome));
-            QString text = commit.unchanged
-                               ? tr("Nothing changed since your last submission of %1; commit %2 is on %3 (branch %4).")
-                               : tr("Submitted %1: commit %2 pushed to %3 (branch %4).");
-            text = text.arg(QString::fromStdString(outcome.labId), QString::fromStdString(commit.sha.substr(0, 10)),
-                            QString::fromStdString(outcome.remote), QString::fromStdString(commit.branch));
-            if (!saved) text += tr(" (The history could not be saved: %1)").arg(QString::fromStdString(saved.error().message));
-            setBusy(false, text);
-            emit statusMessage(text);
-            refreshHistory();
-        });
+        [this, generation](SubmitOutcome outcome) { finishSubmission(generation, std::move(outcome), false); });
 }
 
 void SubmitPage::submitOnTopOfRemote() {
@@ -538,30 +512,39 @@ void SubmitPage::submitOnTopOfRemote() {
             if (auto pushed = pushSubmission(request, cancel); !pushed) outcome.error = pushed.error();
             return outcome;
         },
-        [this, generation](SubmitOutcome outcome) {
-            if (generation != submitGeneration_) {
-                // Cancelled on the page, but it reached the remote anyway: still history.
-                if (!outcome.error && outcome.commit) {
-                    (void)recordPush(*context().progress, pushRecordOf(outcome));
-                    refreshHistory();
-                }
-                return;
-            }
-            running_.reset();
-            if (outcome.error) {
-                setBusy(false, {});
-                showError(QString::fromStdString(outcome.error->message), outcome.error->kind == ErrorKind::Conflict);
-                return;
-            }
-            const SubmitCommit& commit = *outcome.commit;
+        [this, generation](SubmitOutcome outcome) { finishSubmission(generation, std::move(outcome), true); });
+}
+
+void SubmitPage::finishSubmission(int generation, SubmitOutcome outcome, bool onTopOfRemote) {
+    if (generation != submitGeneration_) {
+        // Cancelled on the page, but it reached the remote anyway: still history.
+        if (!outcome.error && outcome.commit) {
             (void)recordPush(*context().progress, pushRecordOf(outcome));
-            QString text = tr("Submitted %1 on top of the remote: commit %2 pushed to %3 (branch %4).")
-                               .arg(QString::fromStdString(outcome.labId), QString::fromStdString(commit.sha.substr(0, 10)),
-                                    QString::fromStdString(outcome.remote), QString::fromStdString(commit.branch));
-            setBusy(false, text);
-            emit statusMessage(text);
             refreshHistory();
-        });
+        }
+        return;
+    }
+    running_.reset();
+    if (outcome.error) {
+        setBusy(false, outcome.commit && !onTopOfRemote
+                           ? tr("Committed %1 locally; not pushed.").arg(QString::fromStdString(outcome.commit->sha.substr(0, 10)))
+                           : QString());
+        showError(QString::fromStdString(outcome.error->message), outcome.error->kind == ErrorKind::Conflict);
+        return;
+    }
+    const SubmitCommit& commit = *outcome.commit;
+    auto saved = recordPush(*context().progress, pushRecordOf(outcome));
+    QString text = onTopOfRemote ? tr("Submitted %1 on top of the remote: commit %2 pushed to %3 (branch %4).")
+                   : commit.unchanged
+                       ? tr("Nothing changed since your last submission of %1; commit %2 is on %3 (branch %4).")
+                       : tr("Submitted %1: commit %2 pushed to %3 (branch %4).");
+    text = text.arg(QString::fromStdString(outcome.labId), QString::fromStdString(commit.sha.substr(0, 10)),
+                    QString::fromStdString(outcome.remote), QString::fromStdString(commit.branch));
+    if (!saved && !onTopOfRemote)
+        text += tr(" (The history could not be saved: %1)").arg(QString::fromStdString(saved.error().message));
+    setBusy(false, text);
+    emit statusMessage(text);
+    refreshHistory();
 }
 
 }  // namespace kc::app

@@ -20,6 +20,8 @@ class QTreeWidget;
 
 namespace kc::app {
 
+struct SubmitOutcome;
+
 class SubmitPage : public Page {
     Q_OBJECT
 public:
@@ -46,6 +48,8 @@ private:
     void refreshHistory();
     void submit();
     void submitOnTopOfRemote();
+    // The UI end of both pushes: history, status and errors; a run the page cancelled only adds to the history.
+    void finishSubmission(int generation, SubmitOutcome outcome, bool onTopOfRemote);
     void cancel();
     void setBusy(bool busy, const QString& text);
     void showError(const QString& text, bool offerOnTop);
