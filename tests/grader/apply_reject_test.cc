@@ -6,6 +6,7 @@
 #include "grader/check_runner.h"
 #include "grader/rubric_explain.h"
 #include "grader/rubric_loader.h"
+#include "tests/grader/one_step_rubric.h"
 #include "tests/grader/double_fixture.h"
 
 using namespace kc;
@@ -18,16 +19,9 @@ namespace {
 
 const std::string kObject = "{object: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}";
 
-std::string oneStep(const std::string& step) {
-    return "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n    steps:\n      - " + step + "\n";
-}
+std::string oneStep(const std::string& step) { return oneStepRubric(step, "lab-01", 1); }
 
-std::string errorText(const std::string& text) {
-    auto r = parseRubric(text, "r.yaml", ".");
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::Invalid);
-    return r.error().message;
-}
+std::string errorText(const std::string& text) { return rubricErrorText(text); }
 
 // A TrainingJob CRD whose schema bounds workers to 1..8.
 Json trainingJobCrd() {

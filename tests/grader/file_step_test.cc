@@ -8,32 +8,22 @@
 #include "grader/check_runner.h"
 #include "grader/rubric_explain.h"
 #include "grader/rubric_loader.h"
+#include "tests/grader/one_step_rubric.h"
 #include "grader/snapshot_source.h"
 #include "tests/support/temp_dir.h"
 
 using namespace kc;
 using namespace kc::grader;
+using namespace kc::grader::testing;
 using kc::testing::TempDir;
 
 namespace {
 
-std::string oneStep(const std::string& step) {
-    return "lab: lab-04\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 5\n    steps:\n      - " + step + "\n";
-}
+std::string oneStep(const std::string& step) { return oneStepRubric(step, "lab-04", 5); }
 
-std::string errorText(const std::string& text) {
-    auto r = parseRubric(text, "r.yaml", ".");
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::Invalid);
-    return r.error().message;
-}
+std::string errorText(const std::string& text) { return rubricErrorText(text); }
 
-Rubric rubricWith(const std::string& step) {
-    auto r = parseRubric(oneStep(step), "r.yaml", ".");
-    INFO((r ? std::string() : r.error().message));
-    REQUIRE(r);
-    return *r;
-}
+Rubric rubricWith(const std::string& step) { return rubricWithStep(step, "lab-04", 5); }
 
 const std::string kRunbookStep =
     "file: {path: runbook/RUNBOOK.md, sections: [Detect, Fail over, Fail back, Verify], contains: [kubectl], "

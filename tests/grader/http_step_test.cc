@@ -9,6 +9,7 @@
 #include "grader/check_runner.h"
 #include "grader/rubric_explain.h"
 #include "grader/rubric_loader.h"
+#include "tests/grader/one_step_rubric.h"
 #include "grader/snapshot_source.h"
 #include "tests/grader/double_fixture.h"
 
@@ -22,23 +23,11 @@ using kc::testing::ServiceProxyResponse;
 
 namespace {
 
-std::string oneStep(const std::string& step) {
-    return "lab: lab-03\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n    steps:\n      - " + step + "\n";
-}
+std::string oneStep(const std::string& step) { return oneStepRubric(step, "lab-03", 1); }
 
-std::string errorText(const std::string& text) {
-    auto r = parseRubric(text, "r.yaml", ".");
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::Invalid);
-    return r.error().message;
-}
+std::string errorText(const std::string& text) { return rubricErrorText(text); }
 
-Rubric rubricWith(const std::string& step) {
-    auto r = parseRubric(oneStep(step), "r.yaml", ".");
-    INFO((r ? std::string() : r.error().message));
-    REQUIRE(r);
-    return *r;
-}
+Rubric rubricWith(const std::string& step) { return rubricWithStep(step, "lab-03", 1); }
 
 const std::string kServices = "http: {namespace: observability, service: jaeger-query, port: 16686, path: /api/services";
 

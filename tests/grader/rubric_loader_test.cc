@@ -1,6 +1,7 @@
 // The rubric loader: a complete lab rubric into the model, every kind of error with its file:line:col, all errors
 // reported together, the YAML bounds, and instructor overlays.
 #include "grader/rubric_loader.h"
+#include "tests/grader/one_step_rubric.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 using kc::Json;
 using namespace kc::grader;
+using namespace kc::grader::testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -45,9 +47,7 @@ Rubric loadLab02() {
 kc::Result<Rubric> parse(const std::string& text) { return parseRubric(text, "r.yaml", "."); }
 
 // A minimal valid rubric with `extra` appended to its one check's step body.
-std::string oneStep(const std::string& step) {
-    return "lab: lab-01\ntitle: T\nchecks:\n  - id: c\n    title: C\n    points: 1\n    steps:\n      - " + step + "\n";
-}
+std::string oneStep(const std::string& step) { return oneStepRubric(step, "lab-01", 1); }
 
 }  // namespace
 
