@@ -20,8 +20,8 @@ namespace kc::app {
 
 namespace fs = std::filesystem;
 
-std::vector<LabEntry> listLabs(const std::string& labsDir) {
-    std::vector<LabEntry> labs;
+std::vector<HomeLab> listLabs(const std::string& labsDir) {
+    std::vector<HomeLab> labs;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(labsDir, ec)) {
         if (!entry.is_directory(ec)) continue;
@@ -30,7 +30,7 @@ std::vector<LabEntry> listLabs(const std::string& labsDir) {
         if (name.size() < 7 || name.rfind("lab-", 0) != 0 || !std::isdigit(static_cast<unsigned char>(name[4])) ||
             !std::isdigit(static_cast<unsigned char>(name[5])) || name[6] != '-')
             continue;
-        LabEntry lab;
+        HomeLab lab;
         lab.id = name.substr(0, 6);
         lab.number = (name[4] - '0') * 10 + (name[5] - '0');
         lab.title = "Lab " + std::to_string(lab.number);
@@ -40,7 +40,7 @@ std::vector<LabEntry> listLabs(const std::string& labsDir) {
         }
         labs.push_back(std::move(lab));
     }
-    std::sort(labs.begin(), labs.end(), [](const LabEntry& a, const LabEntry& b) { return a.number < b.number; });
+    std::sort(labs.begin(), labs.end(), [](const HomeLab& a, const HomeLab& b) { return a.number < b.number; });
     return labs;
 }
 
@@ -52,7 +52,7 @@ std::string formatPoints(double points) {
     return out.str();
 }
 
-LabStatus labStatus(const LabEntry& lab, const std::optional<LabCheckRun>& latest) {
+LabStatus labStatus(const HomeLab& lab, const std::optional<LabCheckRun>& latest) {
     LabStatus status;
     std::string name = "Lab " + std::to_string(lab.number);
     if (!latest) {

@@ -15,14 +15,14 @@
 
 namespace kc::app {
 
-struct LabEntry {
+struct HomeLab {
     std::string id;      // "lab-01"
     int number = 0;      // 1
     std::string title;   // README's first heading: "Lab 1: Operator for ML training jobs"
 };
 
 // labs/lab-NN-*/ folders in number order, titled by their README.md's first heading (else "Lab N").
-std::vector<LabEntry> listLabs(const std::string& labsDir);
+std::vector<HomeLab> listLabs(const std::string& labsDir);
 
 // A lab's line on Home: its score and what to do next.
 struct LabStatus {
@@ -34,7 +34,7 @@ struct LabStatus {
     std::string nextStep;     // "Not started — open Lab 1", ...
 };
 
-LabStatus labStatus(const LabEntry& lab, const std::optional<LabCheckRun>& latest);
+LabStatus labStatus(const HomeLab& lab, const std::optional<LabCheckRun>& latest);
 
 struct QuizBest {
     double percent = 0;        // the best finished module attempt's score

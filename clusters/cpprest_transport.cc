@@ -384,8 +384,12 @@ private:
         if (!hostHeader_.empty()) message.headers().add(U("Host"), utility::conversions::to_string_t(hostHeader_));
 
         if (!request.body.empty() || !contentType.empty()) {
-            // set_body would otherwise label the body text/plain; JSON is the API server's native format.
-            message.set_body(std::string(request.body), contentType.empty() ? "application/json" : contentType);
+            // set_body keeps a Content-Type that is already there (else it says octet-stream); JSON is the API
+            // server's native format. The byte-vector overload: cpprest's std::string one reads a char buffer
+            // through a uint8_t stream type, which UBSan rightly reports.
+            message.headers().add(U("Content-Type"), utility::conversions::to_string_t(
+                                                         contentType.empty() ? "application/json" : contentType));
+            message.set_body(std::vector<unsigned char>(request.body.begin(), request.body.end()));
         }
         return message;
     }

@@ -227,7 +227,7 @@ HomePage::HomePage(AppContext& context, QWidget* parent)
     body->addLayout(labsGrid_);
     const auto labs = listLabs((std::filesystem::path(context.dataRoot) / "labs").string());
     int r = 0;
-    for (const LabEntry& lab : labs) {
+    for (const HomeLab& lab : labs) {
         LabRow labRow;
         labRow.title = makeLinkButton(qs(lab.title), labsCard, true);
         labRow.title->setAccessibleName(tr("Open %1").arg(qs(lab.title)));
@@ -339,7 +339,7 @@ void HomePage::refreshLabs() {
             row.next->setText(tr("Could not read the check history: %1").arg(qs(latest.error().message)));
             continue;
         }
-        LabEntry lab{id.toStdString(), id.mid(4, 2).toInt(), {}};
+        HomeLab lab{id.toStdString(), id.mid(4, 2).toInt(), {}};
         const LabStatus status = labStatus(lab, *latest);
         row.score->setText(qs(status.scoreText));
         setTone(row.score, !status.started ? Tone::Neutral : status.complete ? Tone::Good : Tone::Warn, palette());

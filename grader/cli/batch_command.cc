@@ -259,7 +259,8 @@ public:
                     io.err << "kubeclass-grade batch: cannot reach the cluster (context " << live.context.name
                            << "): " << reached.error().message << "\n";
                     bool unreachable = reached.error().kind == ErrorKind::Unreachable ||
-                                       reached.error().kind == ErrorKind::Timeout;
+                                       reached.error().kind == ErrorKind::Timeout ||
+                                       reached.error().kind == ErrorKind::Unauthorized;
                     return unreachable ? kExitClusterUnreachable : kExitBadInput;
                 }
             } else {

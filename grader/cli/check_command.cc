@@ -32,8 +32,10 @@ void onInterrupt(int) {
     if (gCancel) gCancel->cancel();
 }
 
+// A cluster that cannot be reached, or that refuses the kubeconfig's credentials (an expired token), grades
+// nothing: every check would end as `error`, so the run stops with exit 3 instead of reporting "graded".
 bool clusterSideError(ErrorKind kind) {
-    return kind == ErrorKind::Unreachable || kind == ErrorKind::Timeout;
+    return kind == ErrorKind::Unreachable || kind == ErrorKind::Timeout || kind == ErrorKind::Unauthorized;
 }
 
 // `--snapshot DIR` for a multi-cluster lab, where DIR is what `capture` wrote with one --context per cluster
@@ -71,7 +73,7 @@ public:
                "  --after-due-date  text and markdown show after_due_date checks\n"
                "  --submission DIR  the student's submission folder, read by file steps (without it they are skipped)\n\n"
                "Colour in the text report only on a terminal and when NO_COLOR is unset.\n"
-               "Exit codes: 0 graded, 1 below --fail-under, 2 bad input, 3 cluster unreachable.\n";
+               "Exit codes: 0 graded, 1 below --fail-under, 2 bad input, 3 cluster unreachable or credentials refused.\n";
     }
 
     int run(const std::vector<std::string>& args, CliIo io) override {
@@ -164,8 +166,10 @@ public:
                 // Nothing has been sent yet: ask for the version so an unreachable cluster fails here, at once,
                 // rather than as an error in every check.
                 if (auto version = connection->client->serverVersion(); !version) {
-                    io.err << "kubeclass-grade check: cannot reach the cluster, " << where
-                           << ": " << version.error().message << "\n";
+                    io.err << "kubeclass-grade check: "
+                           << (version.error().kind == ErrorKind::Unauthorized ? "the cluster refused the credentials, "
+                                                                                : "cannot reach the cluster, ")
+                           << where << ": " << version.error().message << "\n";
                     if (clusterSideError(version.error().kind)) return kExitClusterUnreachable;
                 }
                 connections.push_back(std::move(*connection));

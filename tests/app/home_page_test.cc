@@ -72,7 +72,7 @@ void settle(HomePage& page) {
 }  // namespace
 
 TEST_CASE("lab status says what to do next from the newest check run", "[app][home]") {
-    kc::app::LabEntry lab{"lab-02", 2, "Lab 2: Advanced GPU scheduling"};
+    kc::app::HomeLab lab{"lab-02", 2, "Lab 2: Advanced GPU scheduling"};
     auto fresh = kc::app::labStatus(lab, std::nullopt);
     CHECK_FALSE(fresh.started);
     CHECK(fresh.nextStep == "Not started — open Lab 2");

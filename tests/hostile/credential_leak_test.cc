@@ -117,8 +117,10 @@ TEST_CASE("no CLI output or written file holds a kubeconfig credential") {
         auto r = grade({"check", "--lab", "lab-90-cli", "--kubeconfig", kc, "--format", "json", "--out",
                         out + "/report.json"});
         INFO(r.stderrText);
-        // The refusal is reported (the checks end as error, not fail); the token is not.
+        // The refusal is reported and nothing is graded (exit 3, no report); the token is not in the message.
+        CHECK(r.exitCode == 3);
         CHECK(r.stderrText.find("Unauthorized") != std::string::npos);
+        CHECK_FALSE(fs::exists(out + "/report.json"));
         requireNoSecret(r, {out}, "401");
     }
     SECTION("a token file, and a client key, against a closed port") {
