@@ -175,12 +175,24 @@ TEST_CASE("a watch that falls behind compaction gets 410 and resynchronises with
 TEST_CASE("a watch that gets 410 in the middle of its life relists and keeps delivering") {
     auto server = ApiDouble::start();
     auto client = clientFor(*server);
+    // Each step waits for the double to have answered the request before it rather than for a fixed time, so a
+    // slow run (a sanitizer build, a loaded machine) sees the same order of events.
+    auto watchesAnswered = [&](int status) {
+        int n = 0;
+        for (const auto& r : server->requests()) n += r.target.find("watch=1") != std::string::npos && r.status == status;
+        return n;
+    };
+    auto waitUntil = [](const std::function<bool()>& done) {
+        for (auto until = std::chrono::steady_clock::now() + 8s; !done() && std::chrono::steady_clock::now() < until;)
+            std::this_thread::sleep_for(10ms);
+    };
     std::thread writer([&] {
-        std::this_thread::sleep_for(300ms);
+        waitUntil([&] { return watchesAnswered(200) == 1; });
         server->create(configMap("a"));
         // The next watch request (after this 1-second stream ends) is told its version is gone.
         server->injectFault({.kind = FaultKind::Gone, .method = "GET", .pathContains = "watch=1", .times = 1});
-        std::this_thread::sleep_for(1700ms);
+        // b is created once the watch after the relist is streaming.
+        waitUntil([&] { return watchesAnswered(410) == 1 && watchesAnswered(200) == 2; });
         server->create(configMap("b"));
     });
     std::vector<std::string> seen;
