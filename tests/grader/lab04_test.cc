@@ -27,6 +27,7 @@
 #include "grader/snapshot_source.h"
 #include "tests/grader/cli_test_support.h"
 #include "tests/grader/double_fixture.h"
+#include "tests/support/sanitizer_slowdown.h"
 #include "tests/support/temp_dir.h"
 
 using namespace kc;
@@ -682,11 +683,12 @@ bool eventually(const std::function<bool()>& condition) {
 }
 
 // A live run keeps the rubric's logic but waits less: every step gives up after 300 ms (the controllers here act
-// within milliseconds), so a failing example does not sit out the rubric's 30 s to 3 min windows.
+// within milliseconds; longer in a sanitizer build), so a failing example does not sit out the rubric's 30 s to
+// 3 min windows.
 Rubric withShortTimeouts(Rubric rubric) {
     for (auto& check : rubric.checks) {
-        check.timeout = std::chrono::seconds(5);
-        for (auto& step : check.steps) step.timeout = std::chrono::milliseconds(300);
+        check.timeout = std::chrono::seconds(5) * kc::testing::kSanitizerSlowdown;
+        for (auto& step : check.steps) step.timeout = std::chrono::milliseconds(300) * kc::testing::kSanitizerSlowdown;
     }
     return rubric;
 }

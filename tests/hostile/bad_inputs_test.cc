@@ -18,6 +18,7 @@
 
 #include "clusters/bounded_file.h"
 #include "clusters/yaml_json.h"
+#include "tests/support/sanitizer_slowdown.h"
 #include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
@@ -29,15 +30,13 @@ constexpr rlim_t kMemoryLimit = rlim_t{1536} * 1024 * 1024;  // address space of
 #if defined(__SANITIZE_ADDRESS__)
 // ASan maps terabytes of shadow memory, so an address-space limit stops the child before main. The sanitized
 // child is bounded by resident memory instead (ASan ends it with a report, which fails the case), with room for
-// ASan's own shadow and quarantine, and it runs several times slower.
+// ASan's own shadow and quarantine.
 constexpr bool kUnderAddressSanitizer = true;
-constexpr int kSanitizedRssLimitMb = 4096;
-constexpr auto kTimeLimit = std::chrono::seconds(240);
 #else
 constexpr bool kUnderAddressSanitizer = false;
-constexpr int kSanitizedRssLimitMb = 0;
-constexpr auto kTimeLimit = std::chrono::seconds(60);
 #endif
+constexpr int kSanitizedRssLimitMb = 4096;
+constexpr auto kTimeLimit = std::chrono::seconds(60) * kc::testing::kSanitizerSlowdown;
 
 struct BoundedRun {
     bool started = false;
