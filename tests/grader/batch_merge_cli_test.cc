@@ -8,6 +8,7 @@
 #include "grader/gradebook.h"
 #include "tests/grader/batch_test_doubles.h"
 #include "tests/grader/cli_test_support.h"
+#include "tests/support/api_double.h"
 #include "tests/support/temp_dir.h"
 
 using namespace kc;
@@ -142,7 +143,7 @@ TEST_CASE("batch override: one check's points by hand, recorded in the audit tra
     CHECK(readMerged(db).audits.size() == 1);
 }
 
-TEST_CASE("batch --context: an unreachable cluster is exit 3 before any repository is fetched", "[batch]") {
+TEST_CASE("batch --context: an unreachable cluster, or one refusing the credentials, is exit 3 before any repository is fetched", "[batch]") {
     TempDir dir;
     std::string kubeconfig = dir.write("gone.kubeconfig", unreachableKubeconfig(closedPort()));
     std::string roster = dir.write("roster.csv", "student_id,name,email,repo_url\nada,Ada,ada@uni.example," +
@@ -155,6 +156,18 @@ TEST_CASE("batch --context: an unreachable cluster is exit 3 before any reposito
     INFO(run.stderrText);
     CHECK(run.exitCode == 3);
     CHECK_THAT(run.stderrText, Catch::Contains("cannot reach the cluster (context gone)"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() + "/work/repos"));
+
+    // A cluster that answers but refuses the kubeconfig's token (401) grades nothing either: exit 3, no fetch.
+    auto api = kc::testing::ApiDouble::start();
+    std::string refusedKubeconfig = api->writeKubeconfig(dir.path() + "/refused.kubeconfig", true);
+    api->setTokens({"another-token"});  // the token written above no longer authenticates
+    auto refusing = common;
+    refusing.insert(refusing.end(), {"--context", "double", "--kubeconfig", refusedKubeconfig});
+    auto refused = grade(refusing);
+    INFO(refused.stderrText);
+    CHECK(refused.exitCode == 3);
+    CHECK_THAT(refused.stderrText, Catch::Contains("Unauthorized"));
     CHECK_FALSE(std::filesystem::exists(dir.path() + "/work/repos"));
 
     auto both = common;
