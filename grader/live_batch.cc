@@ -51,6 +51,15 @@ private:
     LifecycleOptions options_;
 };
 
+// Whether `object` carries kSubmissionLabel with the value `id` (objects from a server may lack any part of it).
+bool carriesSubmissionLabel(const Json& object, const std::string& id) {
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) return false;
+    const Json& metadata = object["metadata"];
+    if (!metadata.contains("labels") || !metadata["labels"].is_object()) return false;
+    auto label = metadata["labels"].find(kSubmissionLabel);
+    return label != metadata["labels"].end() && *label == id;
+}
+
 std::string renamedNode(const std::string& node, const std::string& from, const std::string& to) {
     return node.rfind(from, 0) == 0 ? to + node.substr(from.size()) : node;
 }
@@ -394,20 +403,25 @@ private:
         auto rubric = rubricInNamespace(*options_.rubric, ns, scope);
         if (!rubric) return fail(rubric.error());
 
+        DeleteOptions del;
+        del.waitUntilGone = true;
+        del.timeout = options_.resetTimeout;
         std::vector<ObjectRef> clusterScoped;
         for (const auto& m : *confined) {
             if (m.object["metadata"].contains("namespace")) continue;
             ObjectRef ref{m.object["apiVersion"], m.object["kind"], "", m.object["metadata"]["name"]};
             // Shared by every submission on the cluster: only new ones, never the cluster's or another student's.
-            if (auto got = client.get(ref); got && got->has_value())
-                return fail(ErrorKind::Invalid, m.where + ": " + refText(ref) +
-                                                    " already exists on the cluster; a submission may only create new "
-                                                    "cluster-scoped objects");
+            // One labelled with this submission's namespace is its own, left by a run that was killed: removed.
+            if (auto got = client.get(ref); got && got->has_value()) {
+                if (!carriesSubmissionLabel(**got, ns))
+                    return fail(ErrorKind::Invalid, m.where + ": " + refText(ref) +
+                                                        " already exists on the cluster; a submission may only create "
+                                                        "new cluster-scoped objects");
+                if (auto s = client.remove(ref, del); !s)
+                    return fail(Error(s.error()).context("removing " + refText(ref) + " left by an earlier run"));
+            }
             clusterScoped.push_back(ref);
         }
-        DeleteOptions del;
-        del.waitUntilGone = true;
-        del.timeout = options_.resetTimeout;
         ObjectRef nsRef{"v1", "Namespace", "", ns};
         // A namespace left by a killed run is not a clean start.
         if (auto s = client.remove(nsRef, del); !s) return fail(Error(s.error()).context("removing the old " + ns));

@@ -353,18 +353,28 @@ TEST_CASE("batch --context: each submission in its own namespace, removed afterw
                             "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: shared-reader}\n"
                             "rules: [{apiGroups: [''], resources: [pods], verbs: [list]}]\n");
 
-    std::string fayRoleDuringGrading;
+    // A batch killed while grading hal left hal's ClusterRole (labelled with hal's namespace): the resumed batch
+    // removes it and grades hal, instead of refusing hal's own object as someone else's.
+    api->create(Json{{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "ClusterRole"},
+                     {"metadata", {{"name", "hal-reader"}, {"labels", {{kSubmissionLabel, submissionNamespace("hal")}}}}},
+                     {"rules", Json::array()}});
+    f.submission("hal", deploymentDoc(2) + serviceDoc() +
+                            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: hal-reader}\n"
+                            "rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n");
+
     auto options = f.options(LiveMode::Context);
     options.context = {"double", api->writeKubeconfig(f.dir.path() + "/ctx.kubeconfig"), ""};
     auto grader = makeLiveGrader(options);
-    auto summary = f.run(*grader, {"alice", "Bob.Smith", "dave", "erin", "fay", "gus"}, 2, "context");
-    CHECK(summary.graded == 3);
+    auto summary = f.run(*grader, {"alice", "Bob.Smith", "dave", "erin", "fay", "gus", "hal"}, 2, "context");
+    CHECK(summary.graded == 4);
     CHECK(summary.errors == 3);
 
     auto rows = f.rows();
     CHECK(rows["alice"].score == Approx(10));
     CHECK(rows["Bob.Smith"].score == Approx(10));
     CHECK(rows["fay"].score == Approx(10));
+    CHECK(rows["hal"].score == Approx(10));
+    CHECK(rows["hal"].error.empty());
     CHECK_THAT(rows["dave"].error, Catch::Contains("namespace \"kube-system\" is not the submission's"));
     CHECK_THAT(rows["dave"].error, Catch::Contains("deploy/app.yaml:"));
     CHECK_THAT(rows["erin"].error, Catch::Contains("may not create namespaces"));
@@ -376,6 +386,7 @@ TEST_CASE("batch --context: each submission in its own namespace, removed afterw
     CHECK_FALSE(exists(*api, "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", "erin-admin"));
     CHECK_FALSE(exists(*api, "v1", "Namespace", "", "erin-space"));
     CHECK_FALSE(exists(*api, "rbac.authorization.k8s.io/v1", "ClusterRole", "", "fay-reader"));
+    CHECK_FALSE(exists(*api, "rbac.authorization.k8s.io/v1", "ClusterRole", "", "hal-reader"));
     CHECK((*api->get("rbac.authorization.k8s.io/v1", "ClusterRole", "", "shared-reader"))["rules"].empty());
     for (const auto& ns : {submissionNamespace("alice"), submissionNamespace("Bob.Smith"), submissionNamespace("fay")})
         CHECK_FALSE(exists(*api, "v1", "Namespace", "", ns));
