@@ -258,6 +258,27 @@ TEST_CASE("batch fresh: a kind cluster per submission, graded live and always de
     CHECK(grader->clustersCreated() == 3);
 }
 
+TEST_CASE("batch fresh: a cluster left by a killed run is deleted before the submission's own is made", "[batch][live]") {
+    LiveFixture f;
+    auto api = ApiDouble::start();
+    f.serve("kcb-alice", *api);
+    // A batch killed while grading alice left kcb-alice behind: kind lists it the first time it is asked.
+    f.kind.on({"get", "clusters"}, {.stdoutText = "kcb-alice\n", .times = 1});
+    f.submission("alice", nsDoc() + deploymentDoc(2) + serviceDoc());
+    auto options = f.options(LiveMode::Fresh);
+    options.factory = f.kindFactory();
+    auto grader = makeLiveGrader(options);
+    auto summary = f.run(*grader, {"alice"});
+    CHECK(summary.graded == 1);
+    CHECK(f.rows()["alice"].score == Approx(10));
+
+    // The old cluster went first, then alice's own was made, graded and deleted: two deletes around one create.
+    std::vector<std::string> order;
+    for (const auto& call : f.kind.calls())
+        if (call.size() >= 4 && call[1] == "cluster" && call[3] == "kcb-alice") order.push_back(call[0]);
+    CHECK(order == std::vector<std::string>{"delete", "create", "delete"});
+}
+
 TEST_CASE("batch reuse: one cluster, and what a submission created is gone before the next is graded", "[batch][live]") {
     LiveFixture f;
     auto api = ApiDouble::start();
