@@ -150,25 +150,23 @@ TEST_CASE("batch --context: an unreachable cluster, or one refusing the credenti
                                                      dir.path() + "/repos/ada.git\n");
     std::vector<std::string> common{"batch", "--roster", roster, "--lab", kCliLab, "--db", dir.path() + "/g.db",
                                     "--work-dir", dir.path() + "/work"};
-    auto args = common;
-    args.insert(args.end(), {"--context", "gone", "--kubeconfig", kubeconfig});
-    auto run = grade(args);
-    INFO(run.stderrText);
-    CHECK(run.exitCode == 3);
-    CHECK_THAT(run.stderrText, Catch::Contains("cannot reach the cluster (context gone)"));
-    CHECK_FALSE(std::filesystem::exists(dir.path() + "/work/repos"));
+    // Each cluster problem stops the batch with exit 3 before any repository is fetched.
+    auto requireStoppedBeforeFetch = [&](const std::string& context, const std::string& config, const std::string& why) {
+        auto args = common;
+        args.insert(args.end(), {"--context", context, "--kubeconfig", config});
+        auto run = grade(args);
+        INFO(run.stderrText);
+        CHECK(run.exitCode == 3);
+        CHECK_THAT(run.stderrText, Catch::Contains(why));
+        CHECK_FALSE(std::filesystem::exists(dir.path() + "/work/repos"));
+    };
+    requireStoppedBeforeFetch("gone", kubeconfig, "cannot reach the cluster (context gone)");
 
-    // A cluster that answers but refuses the kubeconfig's token (401) grades nothing either: exit 3, no fetch.
+    // A cluster that answers but refuses the kubeconfig's token (401) grades nothing either.
     auto api = kc::testing::ApiDouble::start();
     std::string refusedKubeconfig = api->writeKubeconfig(dir.path() + "/refused.kubeconfig", true);
     api->setTokens({"another-token"});  // the token written above no longer authenticates
-    auto refusing = common;
-    refusing.insert(refusing.end(), {"--context", "double", "--kubeconfig", refusedKubeconfig});
-    auto refused = grade(refusing);
-    INFO(refused.stderrText);
-    CHECK(refused.exitCode == 3);
-    CHECK_THAT(refused.stderrText, Catch::Contains("Unauthorized"));
-    CHECK_FALSE(std::filesystem::exists(dir.path() + "/work/repos"));
+    requireStoppedBeforeFetch("double", refusedKubeconfig, "Unauthorized");
 
     auto both = common;
     both.insert(both.end(), {"--context", "gone", "--mode", "reuse"});
